@@ -1,0 +1,387 @@
+"""BaseMLP: the scikit-learn side of both estimators.
+
+Everything scikit-learn lives here (parameter validation, ``validate_data``,
+random_state, validation split, warnings); every computation on weights is
+delegated to :mod:`skdeep.nn` and :mod:`skdeep.train`.
+"""
+
+import warnings
+from abc import ABC, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.optimize import _check_optimize_result
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .nn import ACTIVATIONS, LOSSES, OPTIMIZERS, Dense, Sequential
+from .train import (
+    EpochLogger,
+    InvScaling,
+    PlateauMonitor,
+    Trainer,
+    ValidationScore,
+    fit_lbfgs,
+)
+
+_STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+NON_FINITE_MESSAGE = (
+    "Solver produced non-finite parameter weights. The input data may"
+    " contain large values and need to be preprocessed."
+)
+
+
+class BaseMLP(BaseEstimator, ABC):
+    """Base class of :class:`MLPClassifier` and :class:`MLPRegressor`.
+
+    Not to be used directly.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @abstractmethod
+    def __init__(self, hidden_layer_sizes, activation, solver, alpha, batch_size,
+                 learning_rate, learning_rate_init, power_t, max_iter, loss, shuffle,
+                 random_state, tol, verbose, warm_start, momentum, nesterovs_momentum,
+                 early_stopping, validation_fraction, beta_1, beta_2, epsilon,
+                 n_iter_no_change, max_fun):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    # ----------------------------------------------------------- fitted views
+    @property
+    def coefs_(self):
+        """list of ndarray: weight matrix of each layer, shape (n_in, n_out)."""
+        return self._network_views("W")
+
+    @property
+    def intercepts_(self):
+        """list of ndarray: bias vector of each layer, shape (n_out,)."""
+        return self._network_views("b")
+
+    def _network_views(self, name):
+        if "_network" not in self.__dict__:
+            raise AttributeError(
+                f"This {type(self).__name__} instance is not fitted yet.")
+        return self._network.layer_params(name)
+
+    # ------------------------------------------------------------ subclasses
+    @abstractmethod
+    def _validate_input(self, X, y, incremental, reset):
+        """Return validated ``X`` and the 2-D training target ``Y``."""
+
+    @abstractmethod
+    def _output_activation(self):
+        """Return the output link name for the current targets."""
+
+    @abstractmethod
+    def _score_output(self, Z, y, sample_weight):
+        """Return the validation score of network outputs ``Z``."""
+
+    # ------------------------------------------------------------------- fit
+    def _fit(self, X, y, sample_weight=None, incremental=False):
+        hidden = self._hidden_sizes()
+        first_pass = "_network" not in self.__dict__ or (
+            not self.warm_start and not incremental)
+        X, Y, labels = self._validate_input(X, y, incremental, reset=first_pass)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        rng = self._make_rng()
+        if first_pass:
+            self._initialize(X.shape[1], hidden, Y.shape[1], X.dtype, rng)
+        else:
+            X = _as_dtype(X, self._network.dtype)
+        Y = Y.astype(self._network.dtype, copy=False)
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(X, Y, sample_weight)
+        else:
+            self._fit_stochastic(X, Y, labels, sample_weight, rng, incremental)
+        if not np.isfinite(self._network.params).all():
+            raise ValueError(NON_FINITE_MESSAGE)
+        return self
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
+            raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
+        return [int(s) for s in sizes]
+
+    def _make_rng(self):
+        """One Generator per fit, derived from ``random_state``."""
+        if isinstance(self.random_state, Integral):
+            return np.random.default_rng(self.random_state)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        return np.random.default_rng(seed)
+
+    def _initialize(self, n_features, hidden, n_outputs, dtype, rng):
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = n_outputs
+        self.n_layers_ = len(hidden) + 2
+        self.out_activation_ = self._output_activation()
+        self._network = self._build_network([n_features, *hidden, n_outputs], dtype)
+        self._network.initialize(rng)
+        self.__dict__.pop("_optimizer", None)
+        if self.solver in _STOCHASTIC_SOLVERS:
+            self._reset_history()
+
+    def _reset_history(self):
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        self._best_state = None
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    def _ensure_history(self, validating):
+        """Create missing history after a warm start from another setting."""
+        if "loss_curve_" not in self.__dict__:
+            self._reset_history()
+        if validating and self.validation_scores_ is None:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+
+    def _build_network(self, units, dtype):
+        gain = 2.0 if self.activation == "logistic" else 6.0
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(units[:-1], units[1:])):
+            if i:
+                layers.append(ACTIVATIONS[self.activation]())
+            layers.append(Dense(n_in, n_out, gain=gain))
+        return Sequential(layers, dtype=dtype)
+
+    def _loss_function(self):
+        return LOSSES[self.out_activation_]()
+
+    # ---------------------------------------------------------------- lbfgs
+    def _fit_lbfgs(self, X, Y, sample_weight):
+        result = fit_lbfgs(
+            self._network, self._loss_function(), X, Y, sample_weight,
+            alpha=self.alpha, max_iter=self.max_iter, max_fun=self.max_fun,
+            tol=self.tol)
+        self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
+        self.loss_ = float(result.fun)
+
+    # ----------------------------------------------------------- stochastic
+    def _make_optimizer(self):
+        if self.solver == "sgd":
+            optimizer = OPTIMIZERS["sgd"](
+                self.learning_rate_init, self.momentum, self.nesterovs_momentum)
+        else:
+            optimizer = OPTIMIZERS["adam"](
+                self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
+        optimizer.init(self._network.params)
+        return optimizer
+
+    def _fit_stochastic(self, X, Y, labels, sample_weight, rng, incremental):
+        if not incremental or "_optimizer" not in self.__dict__:
+            self._optimizer = self._make_optimizer()
+        early_stopping = self.early_stopping and not incremental
+        split = self._validation_split(X, Y, labels, sample_weight, rng, early_stopping)
+        X, Y, sample_weight, validation = split
+        self._ensure_history(validation is not None)
+        monitor = self._make_monitor(validation is not None)
+        trainer = Trainer(
+            self._network, self._loss_function(), self._optimizer, rng,
+            batch_size=self._batch_size(X.shape[0]), shuffle=self.shuffle,
+            alpha=self.alpha, n_samples_seen=self.t_, loss_curve=self.loss_curve_,
+            callbacks=self._callbacks(validation, monitor))
+        trainer.run(X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter)
+        self._store_progress(trainer, monitor, validation is not None, incremental)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than "
+                "sample size. It is going to be clipped")
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _make_monitor(self, validating):
+        best = self.best_validation_score_ if validating else self.best_loss_
+        return PlateauMonitor(
+            self.tol, self.n_iter_no_change, self._on_plateau,
+            scores=self.validation_scores_ if validating else None,
+            best=None if best is None or np.isinf(best) else best,
+            count=self._no_improvement_count,
+            best_state=self._best_state if validating else None)
+
+    def _callbacks(self, validation, monitor):
+        callbacks = [EpochLogger(self.verbose)]
+        if validation is not None:
+            X_val, y_val, sw_val = validation
+            callbacks.append(ValidationScore(
+                lambda Z: self._score_output(Z, y_val, sw_val), X_val,
+                scores=self.validation_scores_, verbose=self.verbose))
+        if self.solver == "sgd" and self.learning_rate == "invscaling":
+            callbacks.append(InvScaling(self.learning_rate_init, self.power_t))
+        callbacks.append(monitor)
+        return callbacks
+
+    def _on_plateau(self, trainer, message):
+        """scikit-learn's policy: 'adaptive' sgd divides the rate by 5."""
+        optimizer = trainer.optimizer
+        if self.solver != "sgd" or self.learning_rate != "adaptive":
+            _say(self.verbose, message + " Stopping.")
+            return True
+        if optimizer.learning_rate <= 1e-6:
+            _say(self.verbose, message + " Learning rate too small. Stopping.")
+            return True
+        optimizer.learning_rate /= 5.0
+        _say(self.verbose,
+             message + " Setting learning rate to %f" % optimizer.learning_rate)
+        return False
+
+    def _store_progress(self, trainer, monitor, validating, incremental):
+        self.n_iter_ = trainer.epoch
+        self.t_ = trainer.n_samples_seen
+        self._no_improvement_count = monitor.count
+        if validating:
+            self.best_validation_score_ = (
+                -np.inf if monitor.best is None else monitor.best)
+            self._best_state = monitor.best_state
+        elif self.best_loss_ is not None:
+            self.best_loss_ = np.inf if monitor.best is None else monitor.best
+        if self.loss_curve_:
+            self.loss_ = self.loss_curve_[-1]
+        self._warn_outcome(trainer, incremental)
+
+    def _warn_outcome(self, trainer, incremental):
+        if trainer.diverged:
+            if not any(np.isfinite(self.loss_curve_)) and not incremental:
+                raise ValueError(NON_FINITE_MESSAGE)
+            warnings.warn(
+                "Training diverged: the loss became non-finite after %d epoch(s); "
+                "the last parameters with a finite loss were kept. Consider a lower "
+                "learning_rate_init." % trainer.epoch, ConvergenceWarning)
+        elif trainer.interrupted:
+            warnings.warn("Training interrupted by user.")
+        elif not incremental and not trainer.stop and trainer.epoch == self.max_iter:
+            warnings.warn(
+                "Stochastic Optimizer: Maximum iterations (%d) reached and the "
+                "optimization hasn't converged yet." % self.max_iter,
+                ConvergenceWarning)
+
+    def _validation_split(self, X, Y, labels, sample_weight, rng, early_stopping):
+        """Split off ``validation_fraction`` of the rows when early stopping.
+
+        Returns ``(X, Y, sample_weight, validation)`` where ``validation`` is
+        ``(X_val, y_val, sw_val)`` or None. Data too small to split trains
+        without a validation set (with a warning) rather than failing.
+        """
+        if not early_stopping:
+            return X, Y, sample_weight, None
+        n_samples = X.shape[0]
+        n_val = int(np.ceil(self.validation_fraction * n_samples))
+        if n_val < 2 or n_samples - n_val < 1:
+            warnings.warn(
+                "The validation set would have %d sample(s) out of %d; training "
+                "without early stopping. Increase 'validation_fraction' or the "
+                "size of your dataset." % (n_val, n_samples))
+            return X, Y, sample_weight, None
+        train, val = _split_indices(n_samples, n_val, labels, rng)
+        sw = (None, None) if sample_weight is None else (
+            sample_weight[train], sample_weight[val])
+        if sw[1] is not None and not sw[1].any():
+            sw = (sw[0], None)  # all-zero validation weights: score unweighted
+        y_val = labels[val] if labels is not None else Y[val]
+        return X[train], Y[train], sw[0], (X[val], y_val, sw[1])
+
+    # --------------------------------------------------------------- predict
+    def _forward(self, X):
+        """Validate ``X`` and return the output of the network's link."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"],
+                          dtype=(np.float64, np.float32), reset=False)
+        Z = self._network.forward(X, training=False)
+        return self._loss_function().output(Z)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _split_indices(n_samples, n_val, labels, rng):
+    """Stratified (when possible) random train/validation indices."""
+    seed = int(rng.integers(np.iinfo(np.int32).max))
+    indices = np.arange(n_samples)
+    stratify = None
+    if labels is not None and labels.ndim == 1:
+        _, counts = np.unique(labels, return_counts=True)
+        if counts.min() >= 2 and min(n_val, n_samples - n_val) >= counts.size:
+            stratify = labels
+    train, val = train_test_split(
+        indices, test_size=n_val, random_state=seed, stratify=stratify)
+    return np.sort(train), np.sort(val)
+
+
+def _as_dtype(X, dtype):
+    return X.astype(dtype, copy=False) if X.dtype != dtype else X
+
+
+def _say(verbose, message):
+    if verbose:
+        print(message)

@@ -1,0 +1,134 @@
+"""Sequential: a chain of layers sharing one flat parameter buffer."""
+
+import numpy as np
+
+__all__ = ["Sequential"]
+
+
+class Sequential:
+    """A network: layers applied in order, backpropagated in reverse.
+
+    Every parameter of every layer is a view into one flat array
+    ``params`` (and its gradient a view into ``grads``), so an optimizer step
+    is a few whole-array operations. Parameters under weight decay come
+    first: ``params[:n_decay]`` is exactly the decayed part.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        The modules, input side first.
+    dtype : dtype, default=np.float64
+        Floating point type of parameters and computations.
+
+    Attributes
+    ----------
+    params : ndarray of shape (n_params,)
+        All parameters, flat.
+    grads : ndarray of shape (n_params,)
+        Gradient of the last backward pass, same layout as ``params``.
+    n_decay : int
+        Number of leading entries of ``params`` subject to weight decay.
+    param_slices : list of (int, str, slice)
+        For each parameter: index of its layer, its name, and its place in
+        ``params``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn.layers import Dense, ReLU
+    >>> net = Sequential([Dense(3, 4), ReLU(), Dense(4, 2)])
+    >>> net.initialize(np.random.default_rng(0))
+    >>> net.forward(np.ones((5, 3))).shape
+    (5, 2)
+    >>> net.params.size, net.n_decay
+    (26, 20)
+    """
+
+    def __init__(self, layers, dtype=np.float64):
+        self.layers = list(layers)
+        self.dtype = np.dtype(dtype)
+        specs = [(i, *spec) for i, layer in enumerate(self.layers)
+                 for spec in layer.param_specs()]
+        # decayed parameters first, each group in layer order
+        self._layout = [s for s in specs if s[3]] + [s for s in specs if not s[3]]
+        self.n_decay = sum(int(np.prod(s[2])) for s in specs if s[3])
+        size = sum(int(np.prod(s[2])) for s in specs)
+        self.params = np.zeros(size, dtype=self.dtype)
+        self.grads = np.zeros(size, dtype=self.dtype)
+        self._bind()
+        if self.layers:
+            self.layers[0].needs_input_grad = False
+
+    def _bind(self):
+        params = [{} for _ in self.layers]
+        grads = [{} for _ in self.layers]
+        self.param_slices = []
+        start = 0
+        for i, name, shape, _ in self._layout:
+            stop = start + int(np.prod(shape))
+            params[i][name] = self.params[start:stop].reshape(shape)
+            grads[i][name] = self.grads[start:stop].reshape(shape)
+            self.param_slices.append((i, name, slice(start, stop)))
+            start = stop
+        for layer, p, g in zip(self.layers, params, grads):
+            layer.bind(p, g)
+
+    def __getstate__(self):
+        return self.__dict__.copy()
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._bind()
+
+    def initialize(self, rng):
+        """Initialize every layer's parameters from the Generator ``rng``."""
+        for layer in self.layers:
+            layer.initialize(rng)
+
+    def forward(self, X, training=False):
+        """Run ``X`` through every layer; cache for backward if ``training``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Input batch.
+        training : bool, default=False
+            Training mode (caches activations; batch-dependent layers use the
+            batch). With False nothing is stored: safe for concurrent calls.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_outputs)
+            Output of the last layer (the pre-activation of the loss link).
+        """
+        for layer in self.layers:
+            X = layer.forward(X, training=training)
+        return X
+
+    def backward(self, dLdz):
+        """Backpropagate ``dLdz`` through the layers, filling ``grads``."""
+        for layer in reversed(self.layers):
+            dLdz = layer.backward(dLdz)
+        return dLdz
+
+    def l2_penalty(self):
+        """Return ``sum of squared decayed parameters`` (weights only)."""
+        w = self.params[: self.n_decay]
+        return float(np.dot(w, w))
+
+    def add_weight_decay(self, coef):
+        """Add ``coef * W`` to the gradient of every decayed parameter."""
+        if coef:
+            self.grads[: self.n_decay] += coef * self.params[: self.n_decay]
+
+    def layer_params(self, name):
+        """Return the views named ``name`` of every layer that has one."""
+        return [layer.params[name] for layer in self.layers if name in layer.params]
+
+    def get_state(self):
+        """Return a copy of everything needed to restore the network."""
+        return self.params.copy()
+
+    def set_state(self, state):
+        """Restore a state returned by :meth:`get_state`."""
+        self.params[...] = state

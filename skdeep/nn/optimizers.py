@@ -1,0 +1,148 @@
+"""Stochastic optimizers working in place on a flat parameter array.
+
+An optimizer holds its hyperparameters (set in ``__init__``), its state
+(created by ``init(params)``) and the current ``learning_rate``, which
+learning-rate schedules may change between steps. ``step(params, grads)``
+updates ``params`` in place with a handful of whole-array operations.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS"]
+
+
+class Optimizer:
+    """Base class.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Initial step size.
+    """
+
+    def __init__(self, learning_rate):
+        self.learning_rate = float(learning_rate)
+
+    def init(self, params):
+        """Create the state for parameters shaped like ``params``."""
+
+    def step(self, params, grads):
+        """Update ``params`` in place from ``grads``."""
+        raise NotImplementedError
+
+    def _scratch(self, like):
+        buf = getattr(self, "_buf", None)
+        if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
+            buf = self._buf = np.empty_like(like)
+        return buf
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_buf", None)
+        return state
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with (Nesterov) momentum.
+
+    ``v <- momentum * v - lr * g``; the step is ``v`` (classical momentum) or
+    ``momentum * v - lr * g`` (Nesterov, as scikit-learn computes it).
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.1
+        Step size.
+    momentum : float, default=0.9
+        Momentum coefficient in [0, 1].
+    nesterov : bool, default=True
+        Whether to use Nesterov's momentum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = SGD(learning_rate=0.1, momentum=0.0)
+    >>> w = np.array([1.0, 2.0]); opt.init(w)
+    >>> opt.step(w, np.array([1.0, -1.0])); w
+    array([0.9, 2.1])
+    """
+
+    def __init__(self, learning_rate=0.1, momentum=0.9, nesterov=True):
+        super().__init__(learning_rate)
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def init(self, params):
+        self.velocity = np.zeros_like(params)
+
+    def step(self, params, grads):
+        lr, mu, v = self.learning_rate, self.momentum, self.velocity
+        step = self._scratch(grads)
+        np.multiply(grads, lr, out=step)
+        v *= mu
+        v -= step
+        if self.nesterov:
+            np.multiply(v, mu, out=step)
+            np.subtract(step, np.multiply(grads, lr), out=step)
+            params += step
+        else:
+            params += v
+
+
+class Adam(Optimizer):
+    """Adam: bias-corrected moving averages of the gradient and its square.
+
+    ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g^2``,
+    ``w <- w - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)``
+    (the bias correction folded into the step size, as in scikit-learn).
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+        Step size.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of the first and second moment estimates.
+    epsilon : float, default=1e-8
+        Added to the root of the second moment for stability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = Adam(learning_rate=0.1)
+    >>> w = np.array([1.0]); opt.init(w)
+    >>> opt.step(w, np.array([3.0])); w.round(6)
+    array([0.9])
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+
+    def init(self, params):
+        self.t = 0
+        self.m = np.zeros_like(params)
+        self.v = np.zeros_like(params)
+
+    def step(self, params, grads):
+        self.t += 1
+        b1, b2, t = self.beta_1, self.beta_2, self.t
+        buf = self._scratch(grads)
+        np.subtract(grads, self.m, out=buf)
+        buf *= 1 - b1
+        self.m += buf
+        np.multiply(grads, grads, out=buf)
+        buf -= self.v
+        buf *= 1 - b2
+        self.v += buf
+        lr_t = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
+        np.sqrt(self.v, out=buf)
+        buf += self.epsilon
+        np.divide(self.m, buf, out=buf)
+        buf *= lr_t
+        params -= buf
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}

@@ -1,0 +1,59 @@
+"""Full-batch training with SciPy's L-BFGS-B."""
+
+import numpy as np
+import scipy.optimize
+
+__all__ = ["fit_lbfgs"]
+
+
+def fit_lbfgs(net, loss, X, y, sample_weight=None, *, alpha=0.0, max_iter=200,
+              max_fun=15000, tol=1e-4):
+    """Minimize ``loss(net(X), y) + alpha / 2 * ||W||^2 / sum(w)`` with L-BFGS-B.
+
+    The flat parameter vector of ``net`` is the optimization variable; it
+    holds the solution on return.
+
+    Parameters
+    ----------
+    net : Sequential
+        Initialized network.
+    loss : Loss
+        Loss with its output link.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Inputs.
+    y : ndarray of shape (n_samples, n_outputs)
+        Targets.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Sample weights.
+    alpha : float, default=0.0
+        L2 penalty on the weights.
+    max_iter, max_fun : int, default=200, 15000
+        Bounds on iterations and function evaluations.
+    tol : float, default=1e-4
+        Gradient tolerance (``gtol``).
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+        SciPy's result (``fun``, ``nit``, ``status``, ``message``).
+    """
+    weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    coef = float(alpha) / weight_sum
+
+    def objective(theta):
+        net.params[...] = theta
+        Z = net.forward(X, training=True)
+        value = loss.forward(Z, y, sample_weight) + 0.5 * coef * net.l2_penalty()
+        net.backward(loss.backward())
+        net.add_weight_decay(coef)
+        return value, net.grads.astype(np.float64)
+
+    result = scipy.optimize.minimize(
+        objective,
+        net.params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    net.params[...] = result.x
+    return result

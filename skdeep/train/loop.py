@@ -1,0 +1,145 @@
+"""The mini-batch training loop.
+
+One :class:`Trainer` runs epochs of forward -> loss -> backward -> optimizer
+step over shuffled mini-batches, keeps the per-epoch history, and lets
+callbacks (early stopping, learning-rate schedules, logging) act at the end of
+each epoch. Callbacks stop training by setting ``trainer.stop``; nothing is
+signalled with exceptions. A real Ctrl-C (KeyboardInterrupt) ends the epoch
+loop cleanly, and a non-finite loss stops training with the last finite
+parameters restored.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = ["Trainer"]
+
+
+class Trainer:
+    """Mini-batch training of a network with a loss and an optimizer.
+
+    Parameters
+    ----------
+    net : Sequential
+        The network, already initialized.
+    loss : Loss
+        The loss with its output link.
+    optimizer : Optimizer
+        The optimizer, its state already created by ``init``.
+    rng : numpy.random.Generator
+        Source of the shuffling.
+    batch_size : int, default=200
+        Mini-batch size; clipped to the number of samples.
+    shuffle : bool, default=True
+        Whether to shuffle the samples before each epoch.
+    alpha : float, default=0.0
+        L2 penalty: each batch adds ``alpha / 2 * ||W||^2 / sum(w_batch)`` to
+        the loss (scikit-learn's scaling).
+    callbacks : list of Callback, default=()
+        Called at the start, after every epoch and at the end.
+
+    Attributes
+    ----------
+    epoch : int
+        Epochs completed in the current :meth:`run`.
+    n_samples_seen : int
+        Training samples processed so far (all runs).
+    loss_curve : list of float
+        Mean training loss of every epoch (all runs).
+    stop : bool
+        Set (by callbacks or the loop) to end training after this epoch.
+    diverged : bool
+        True if the loss became non-finite in the last run.
+    interrupted : bool
+        True if the last run was ended by KeyboardInterrupt.
+    """
+
+    def __init__(self, net, loss, optimizer, rng, *, batch_size=200, shuffle=True,
+                 alpha=0.0, callbacks=(), n_samples_seen=0, loss_curve=None):
+        self.net = net
+        self.loss = loss
+        self.optimizer = optimizer
+        self.rng = rng
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.alpha = float(alpha)
+        self.callbacks = list(callbacks)
+        self.n_samples_seen = n_samples_seen
+        self.loss_curve = [] if loss_curve is None else loss_curve
+
+    def run(self, X, y, sample_weight=None, max_epochs=1):
+        """Train for at most ``max_epochs`` epochs on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Training inputs, in the network's dtype.
+        y : ndarray of shape (n_samples, n_outputs)
+            Targets as the loss expects them.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Sample weights.
+        max_epochs : int, default=1
+            Upper bound on the number of epochs.
+
+        Returns
+        -------
+        self : Trainer
+        """
+        self.epoch, self.stop = 0, False
+        self.diverged = self.interrupted = False
+        self._last_good = self.net.get_state()
+        self._notify("on_train_begin")
+        try:
+            while self.epoch < max_epochs and not self.stop:
+                self._run_epoch(X, y, sample_weight)
+        except KeyboardInterrupt:
+            self.interrupted = self.stop = True
+        self._notify("on_train_end")
+        return self
+
+    def _run_epoch(self, X, y, sample_weight):
+        n = X.shape[0]
+        order = self.rng.permutation(n) if self.shuffle else None
+        total = 0.0
+        for start in range(0, n, min(self.batch_size, n)):
+            rows = slice(start, start + self.batch_size)
+            if order is not None:
+                rows = order[rows]
+            sw = None if sample_weight is None else sample_weight[rows]
+            batch_loss = self.train_batch(X[rows], y[rows], sw)
+            if not math.isfinite(batch_loss):
+                self._diverge()
+                return
+            total += batch_loss * y[rows].shape[0]
+        if not np.isfinite(self.net.params).all():
+            self._diverge()
+            return
+        self.epoch += 1
+        self.n_samples_seen += n
+        self.loss_curve.append(total / n)
+        self._last_good = self.net.get_state()
+        self._notify("on_epoch_end")
+
+    def train_batch(self, X, y, sample_weight=None):
+        """One forward/backward pass and optimizer step; return the loss."""
+        net = self.net
+        Z = net.forward(X, training=True)
+        loss = self.loss.forward(Z, y, sample_weight)
+        net.backward(self.loss.backward())
+        weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        if self.alpha:
+            coef = self.alpha / weight_sum
+            loss += 0.5 * coef * net.l2_penalty()
+            net.add_weight_decay(coef)
+        if math.isfinite(loss):
+            self.optimizer.step(net.params, net.grads)
+        return loss
+
+    def _diverge(self):
+        self.net.set_state(self._last_good)
+        self.diverged = self.stop = True
+
+    def _notify(self, event):
+        for callback in self.callbacks:
+            getattr(callback, event)(self)
