@@ -32,8 +32,10 @@ def main():
     """Fit both classifiers on digits and print the comparison."""
     X, y = load_digits(return_X_y=True)
     split = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
-    print(f"digits: {X.shape[0]} samples, {X.shape[1]} features, "
-          f"{len(set(y))} classes; held-out {len(split[1])} samples")
+    print(
+        f"digits: {X.shape[0]} samples, {X.shape[1]} features, "
+        f"{len(set(y))} classes; held-out {len(split[1])} samples"
+    )
     print(f"{'model':<34}{'accuracy':>10}{'fit time':>11}{'epochs':>8}")
     for name, estimator in [
         (f"skdeep {__version__} MLPClassifier", MLPClassifier(random_state=0)),

@@ -10,13 +10,17 @@ from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, is_classifier
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.optimize import _check_optimize_result
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from .nn import ACTIVATIONS, LOSSES, OPTIMIZERS, Dense, Sequential
 from .train import (
@@ -43,11 +47,17 @@ class BaseMLP(BaseEstimator, ABC):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
@@ -72,11 +82,33 @@ class BaseMLP(BaseEstimator, ABC):
     }
 
     @abstractmethod
-    def __init__(self, hidden_layer_sizes, activation, solver, alpha, batch_size,
-                 learning_rate, learning_rate_init, power_t, max_iter, loss, shuffle,
-                 random_state, tol, verbose, warm_start, momentum, nesterovs_momentum,
-                 early_stopping, validation_fraction, beta_1, beta_2, epsilon,
-                 n_iter_no_change, max_fun):
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        loss,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+        max_fun,
+    ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -116,7 +148,8 @@ class BaseMLP(BaseEstimator, ABC):
     def _network_views(self, name):
         if "_network" not in self.__dict__:
             raise AttributeError(
-                f"This {type(self).__name__} instance is not fitted yet.")
+                f"This {type(self).__name__} instance is not fitted yet."
+            )
         return self._network.layer_params(name)
 
     # ------------------------------------------------------------ subclasses
@@ -136,11 +169,13 @@ class BaseMLP(BaseEstimator, ABC):
     def _fit(self, X, y, sample_weight=None, incremental=False):
         hidden = self._hidden_sizes()
         first_pass = "_network" not in self.__dict__ or (
-            not self.warm_start and not incremental)
+            not self.warm_start and not incremental
+        )
         X, Y, labels = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
         rng = self._make_rng()
         if first_pass:
             self._initialize(X.shape[1], hidden, Y.shape[1], X.dtype, rng)
@@ -217,9 +252,16 @@ class BaseMLP(BaseEstimator, ABC):
     # ---------------------------------------------------------------- lbfgs
     def _fit_lbfgs(self, X, Y, sample_weight):
         result = fit_lbfgs(
-            self._network, self._loss_function(), X, Y, sample_weight,
-            alpha=self.alpha, max_iter=self.max_iter, max_fun=self.max_fun,
-            tol=self.tol)
+            self._network,
+            self._loss_function(),
+            X,
+            Y,
+            sample_weight,
+            alpha=self.alpha,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+        )
         self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
         self.loss_ = float(result.fun)
 
@@ -227,10 +269,12 @@ class BaseMLP(BaseEstimator, ABC):
     def _make_optimizer(self):
         if self.solver == "sgd":
             optimizer = OPTIMIZERS["sgd"](
-                self.learning_rate_init, self.momentum, self.nesterovs_momentum)
+                self.learning_rate_init, self.momentum, self.nesterovs_momentum
+            )
         else:
             optimizer = OPTIMIZERS["adam"](
-                self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
+                self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
+            )
         optimizer.init(self._network.params)
         return optimizer
 
@@ -243,10 +287,17 @@ class BaseMLP(BaseEstimator, ABC):
         self._ensure_history(validation is not None)
         monitor = self._make_monitor(validation is not None)
         trainer = Trainer(
-            self._network, self._loss_function(), self._optimizer, rng,
-            batch_size=self._batch_size(X.shape[0]), shuffle=self.shuffle,
-            alpha=self.alpha, n_samples_seen=self.t_, loss_curve=self.loss_curve_,
-            callbacks=self._callbacks(validation, monitor))
+            self._network,
+            self._loss_function(),
+            self._optimizer,
+            rng,
+            batch_size=self._batch_size(X.shape[0]),
+            shuffle=self.shuffle,
+            alpha=self.alpha,
+            n_samples_seen=self.t_,
+            loss_curve=self.loss_curve_,
+            callbacks=self._callbacks(validation, monitor),
+        )
         trainer.run(X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter)
         self._store_progress(trainer, monitor, validation is not None, incremental)
 
@@ -256,25 +307,34 @@ class BaseMLP(BaseEstimator, ABC):
         if self.batch_size > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than "
-                "sample size. It is going to be clipped")
+                "sample size. It is going to be clipped"
+            )
         return int(np.clip(self.batch_size, 1, n_samples))
 
     def _make_monitor(self, validating):
         best = self.best_validation_score_ if validating else self.best_loss_
         return PlateauMonitor(
-            self.tol, self.n_iter_no_change, self._on_plateau,
+            self.tol,
+            self.n_iter_no_change,
+            self._on_plateau,
             scores=self.validation_scores_ if validating else None,
             best=None if best is None or np.isinf(best) else best,
             count=self._no_improvement_count,
-            best_state=self._best_state if validating else None)
+            best_state=self._best_state if validating else None,
+        )
 
     def _callbacks(self, validation, monitor):
         callbacks = [EpochLogger(self.verbose)]
         if validation is not None:
             X_val, y_val, sw_val = validation
-            callbacks.append(ValidationScore(
-                lambda Z: self._score_output(Z, y_val, sw_val), X_val,
-                scores=self.validation_scores_, verbose=self.verbose))
+            callbacks.append(
+                ValidationScore(
+                    lambda Z: self._score_output(Z, y_val, sw_val),
+                    X_val,
+                    scores=self.validation_scores_,
+                    verbose=self.verbose,
+                )
+            )
         if self.solver == "sgd" and self.learning_rate == "invscaling":
             callbacks.append(InvScaling(self.learning_rate_init, self.power_t))
         callbacks.append(monitor)
@@ -290,8 +350,10 @@ class BaseMLP(BaseEstimator, ABC):
             _say(self.verbose, message + " Learning rate too small. Stopping.")
             return True
         optimizer.learning_rate /= 5.0
-        _say(self.verbose,
-             message + " Setting learning rate to %f" % optimizer.learning_rate)
+        _say(
+            self.verbose,
+            message + " Setting learning rate to %f" % optimizer.learning_rate,
+        )
         return False
 
     def _store_progress(self, trainer, monitor, validating, incremental):
@@ -300,7 +362,8 @@ class BaseMLP(BaseEstimator, ABC):
         self._no_improvement_count = monitor.count
         if validating:
             self.best_validation_score_ = (
-                -np.inf if monitor.best is None else monitor.best)
+                -np.inf if monitor.best is None else monitor.best
+            )
             self._best_state = monitor.best_state
         elif self.best_loss_ is not None:
             self.best_loss_ = np.inf if monitor.best is None else monitor.best
@@ -315,14 +378,17 @@ class BaseMLP(BaseEstimator, ABC):
             warnings.warn(
                 "Training diverged: the loss became non-finite after %d epoch(s); "
                 "the last parameters with a finite loss were kept. Consider a lower "
-                "learning_rate_init." % trainer.epoch, ConvergenceWarning)
+                "learning_rate_init." % trainer.epoch,
+                ConvergenceWarning,
+            )
         elif trainer.interrupted:
             warnings.warn("Training interrupted by user.")
         elif not incremental and not trainer.stop and trainer.epoch == self.max_iter:
             warnings.warn(
                 "Stochastic Optimizer: Maximum iterations (%d) reached and the "
                 "optimization hasn't converged yet." % self.max_iter,
-                ConvergenceWarning)
+                ConvergenceWarning,
+            )
 
     def _validation_split(self, X, Y, labels, sample_weight, rng, early_stopping):
         """Split off ``validation_fraction`` of the rows when early stopping.
@@ -339,11 +405,15 @@ class BaseMLP(BaseEstimator, ABC):
             warnings.warn(
                 "The validation set would have %d sample(s) out of %d; training "
                 "without early stopping. Increase 'validation_fraction' or the "
-                "size of your dataset." % (n_val, n_samples))
+                "size of your dataset." % (n_val, n_samples)
+            )
             return X, Y, sample_weight, None
         train, val = _split_indices(n_samples, n_val, labels, rng)
-        sw = (None, None) if sample_weight is None else (
-            sample_weight[train], sample_weight[val])
+        sw = (
+            (None, None)
+            if sample_weight is None
+            else (sample_weight[train], sample_weight[val])
+        )
         if sw[1] is not None and not sw[1].any():
             sw = (sw[0], None)  # all-zero validation weights: score unweighted
         y_val = labels[val] if labels is not None else Y[val]
@@ -353,8 +423,13 @@ class BaseMLP(BaseEstimator, ABC):
     def _forward(self, X):
         """Validate ``X`` and return the output of the network's link."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"],
-                          dtype=(np.float64, np.float32), reset=False)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
         Z = self._network.forward(X, training=False)
         return self._loss_function().output(Z)
 
@@ -374,7 +449,8 @@ def _split_indices(n_samples, n_val, labels, rng):
         if counts.min() >= 2 and min(n_val, n_samples - n_val) >= counts.size:
             stratify = labels
     train, val = train_test_split(
-        indices, test_size=n_val, random_state=seed, stratify=stratify)
+        indices, test_size=n_val, random_state=seed, stratify=stratify
+    )
     return np.sort(train), np.sort(val)
 
 

@@ -130,5 +130,6 @@ loss_ : float
 def fill_doc(cls):
     """Substitute the shared sections into ``cls.__doc__``."""
     cls.__doc__ = cls.__doc__.format(
-        parameters=COMMON_PARAMETERS, attributes=COMMON_ATTRIBUTES)
+        parameters=COMMON_PARAMETERS, attributes=COMMON_ATTRIBUTES
+    )
     return cls

@@ -93,8 +93,9 @@ def check_layer_gradients(layer, X, rng, eps=1e-6):
     dX = layer.backward(R.copy())
     errors = [relative_error(dX, numerical_gradient(f, X, eps))]
     for name, value in layer.params.items():
-        errors.append(relative_error(layer.grads[name],
-                                     numerical_gradient(f, value, eps)))
+        errors.append(
+            relative_error(layer.grads[name], numerical_gradient(f, value, eps))
+        )
     return max(errors)
 
 
@@ -136,6 +137,9 @@ def check_network_gradients(net, loss, X, y, sample_weight=None, l2=0.0, eps=1e-
     analytic = net.grads.copy()
     numeric = numerical_gradient(f, net.params, eps)
     return max(
-        (relative_error(analytic[part], numeric[part]) for _, _, part in net.param_slices),
+        (
+            relative_error(analytic[part], numeric[part])
+            for _, _, part in net.param_slices
+        ),
         default=0.0,
     )

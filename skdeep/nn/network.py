@@ -47,8 +47,11 @@ class Sequential:
     def __init__(self, layers, dtype=np.float64):
         self.layers = list(layers)
         self.dtype = np.dtype(dtype)
-        specs = [(i, *spec) for i, layer in enumerate(self.layers)
-                 for spec in layer.param_specs()]
+        specs = [
+            (i, *spec)
+            for i, layer in enumerate(self.layers)
+            for spec in layer.param_specs()
+        ]
         # decayed parameters first, each group in layer order
         self._layout = [s for s in specs if s[3]] + [s for s in specs if not s[3]]
         self.n_decay = sum(int(np.prod(s[2])) for s in specs if s[3])

@@ -1,6 +1,12 @@
 """Training: the mini-batch loop, its callbacks and the L-BFGS driver."""
 
-from .callbacks import Callback, EpochLogger, InvScaling, PlateauMonitor, ValidationScore
+from .callbacks import (
+    Callback,
+    EpochLogger,
+    InvScaling,
+    PlateauMonitor,
+    ValidationScore,
+)
 from .lbfgs import fit_lbfgs
 from .loop import Trainer
 

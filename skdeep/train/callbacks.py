@@ -100,8 +100,16 @@ class PlateauMonitor(Callback):
         Parameters of the best epoch so far (validation mode only).
     """
 
-    def __init__(self, tol, patience, on_plateau, scores=None, best=None,
-                 count=0, best_state=None):
+    def __init__(
+        self,
+        tol,
+        patience,
+        on_plateau,
+        scores=None,
+        best=None,
+        count=0,
+        best_state=None,
+    ):
         self.tol = tol
         self.patience = patience
         self.on_plateau = on_plateau
@@ -117,8 +125,10 @@ class PlateauMonitor(Callback):
             self._update_loss(trainer.loss_curve[-1])
         if self.count > self.patience:
             what = "Validation score" if self.scores is not None else "Training loss"
-            message = "%s did not improve more than tol=%f for %d consecutive epochs." % (
-                what, self.tol, self.patience)
+            message = (
+                "%s did not improve more than tol=%f for %d consecutive epochs."
+                % (what, self.tol, self.patience)
+            )
             if self.on_plateau(trainer, message):
                 trainer.stop = True
             else:
@@ -152,4 +162,5 @@ class InvScaling(Callback):
 
     def on_epoch_end(self, trainer):
         trainer.optimizer.learning_rate = self.learning_rate_init / (
-            (trainer.n_samples_seen + 1) ** self.power_t)
+            (trainer.n_samples_seen + 1) ** self.power_t
+        )

@@ -6,8 +6,18 @@ import scipy.optimize
 __all__ = ["fit_lbfgs"]
 
 
-def fit_lbfgs(net, loss, X, y, sample_weight=None, *, alpha=0.0, max_iter=200,
-              max_fun=15000, tol=1e-4):
+def fit_lbfgs(
+    net,
+    loss,
+    X,
+    y,
+    sample_weight=None,
+    *,
+    alpha=0.0,
+    max_iter=200,
+    max_fun=15000,
+    tol=1e-4,
+):
     """Minimize ``loss(net(X), y) + alpha / 2 * ||W||^2 / sum(w)`` with L-BFGS-B.
 
     The flat parameter vector of ``net`` is the optimization variable; it

@@ -55,8 +55,20 @@ class Trainer:
         True if the last run was ended by KeyboardInterrupt.
     """
 
-    def __init__(self, net, loss, optimizer, rng, *, batch_size=200, shuffle=True,
-                 alpha=0.0, callbacks=(), n_samples_seen=0, loss_curve=None):
+    def __init__(
+        self,
+        net,
+        loss,
+        optimizer,
+        rng,
+        *,
+        batch_size=200,
+        shuffle=True,
+        alpha=0.0,
+        callbacks=(),
+        n_samples_seen=0,
+        loss_curve=None,
+    ):
         self.net = net
         self.loss = loss
         self.optimizer = optimizer
@@ -91,8 +103,10 @@ class Trainer:
         self._last_good = self.net.get_state()
         self._notify("on_train_begin")
         try:
-            while self.epoch < max_epochs and not self.stop:
-                self._run_epoch(X, y, sample_weight)
+            # overflow on the way to divergence is detected and reported
+            with np.errstate(over="ignore", invalid="ignore"):
+                while self.epoch < max_epochs and not self.stop:
+                    self._run_epoch(X, y, sample_weight)
         except KeyboardInterrupt:
             self.interrupted = self.stop = True
         self._notify("on_train_end")
@@ -124,6 +138,8 @@ class Trainer:
     def train_batch(self, X, y, sample_weight=None):
         """One forward/backward pass and optimizer step; return the loss."""
         net = self.net
+        if sample_weight is not None and not sample_weight.any():
+            return 0.0  # a batch of zero-weight samples carries no gradient
         Z = net.forward(X, training=True)
         loss = self.loss.forward(Z, y, sample_weight)
         net.backward(self.loss.backward())

@@ -1,0 +1,422 @@
+"""Behaviour of the estimators, and parity with scikit-learn's MLP."""
+
+import inspect
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_digits, load_iris, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+from sklearn.neural_network import MLPRegressor as SkMLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdeep import MLPClassifier, MLPRegressor
+from skdeep._base import BaseMLP
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def regression():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 4))
+    y = X[:, 0] - 2 * X[:, 1] ** 2 + 0.1 * rng.standard_normal(200)
+    return X, y
+
+
+def quiet_fit(est, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(*args, **kwargs)
+
+
+# ------------------------------------------------------------ drop-in parity
+@pytest.mark.parametrize(
+    "ours, theirs", [(MLPClassifier, SkMLPClassifier), (MLPRegressor, SkMLPRegressor)]
+)
+def test_same_constructor_as_scikit_learn(ours, theirs):
+    assert ours().get_params() == theirs().get_params()
+    ours_sig = inspect.signature(ours.__init__).parameters
+    theirs_sig = inspect.signature(theirs.__init__).parameters
+    assert [(p.name, p.kind) for p in ours_sig.values()] == [
+        (p.name, p.kind) for p in theirs_sig.values()
+    ]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"solver": "adam"},
+        {"solver": "sgd"},
+        {"solver": "lbfgs"},
+        {"early_stopping": True},
+    ],
+)
+@pytest.mark.parametrize(
+    "ours, theirs", [(MLPClassifier, SkMLPClassifier), (MLPRegressor, SkMLPRegressor)]
+)
+def test_same_fitted_attributes_as_scikit_learn(iris, ours, theirs, params):
+    X, y = iris
+    a = quiet_fit(ours(max_iter=5, random_state=0, **params), X, y)
+    b = quiet_fit(theirs(max_iter=5, random_state=0, **params), X, y)
+    fitted = {k for k in vars(b) if k.endswith("_") and not k.startswith("_")}
+    for name in fitted | {"coefs_", "intercepts_"}:
+        assert hasattr(a, name), name
+        if name not in ("loss_curve_", "validation_scores_"):
+            assert type(getattr(a, name)) is type(getattr(b, name)) or name in (
+                "best_validation_score_",
+                "loss_",
+                "best_loss_",
+            ), name
+    assert [c.shape for c in a.coefs_] == [c.shape for c in b.coefs_]
+    assert [c.shape for c in a.intercepts_] == [c.shape for c in b.intercepts_]
+    assert a.out_activation_ == b.out_activation_
+    assert (a.n_layers_, a.n_outputs_) == (b.n_layers_, b.n_outputs_)
+    assert hasattr(a, "loss_curve_") == hasattr(b, "loss_curve_")
+
+
+def test_partial_fit_hidden_for_lbfgs():
+    assert not hasattr(MLPClassifier(solver="lbfgs"), "partial_fit")
+    assert not hasattr(MLPRegressor(solver="lbfgs"), "partial_fit")
+    assert hasattr(MLPClassifier(), "partial_fit")
+    with pytest.raises(AttributeError, match="has no attribute .partial_fit."):
+        MLPClassifier(solver="lbfgs").partial_fit
+
+
+def test_same_errors_as_scikit_learn(iris):
+    X, y = iris
+    for est in (
+        MLPClassifier(hidden_layer_sizes=(0,)),
+        SkMLPClassifier(hidden_layer_sizes=(0,)),
+    ):
+        with pytest.raises(ValueError, match="hidden_layer_sizes must be > 0"):
+            est.fit(X, y)
+    fitted = quiet_fit(MLPClassifier(max_iter=3), X, y)
+    with pytest.raises(
+        ValueError, match="X has 3 features, but MLPClassifier is expecting 4 features"
+    ):
+        fitted.predict(X[:, :3])
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        MLPClassifier().partial_fit(X, y)
+    clf = MLPClassifier().partial_fit(X[y < 2], y[y < 2], classes=[0, 1])
+    with pytest.raises(ValueError, match="`y` has classes not in `self.classes_`"):
+        clf.partial_fit(X, y)
+
+
+def test_max_iter_convergence_warning(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
+        MLPClassifier(max_iter=3).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+        MLPClassifier(solver="lbfgs", max_iter=3).fit(X, y)
+
+
+def test_lbfgs_respects_max_fun(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning):
+        clf = MLPClassifier(solver="lbfgs", max_fun=10, max_iter=1000).fit(X, y)
+    assert clf.n_iter_ <= 10
+
+
+def test_verbose_prints_sklearn_lines(iris, capsys):
+    X, y = iris
+    quiet_fit(MLPClassifier(max_iter=2, verbose=True, early_stopping=True), X, y)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Iteration 1, loss = ")
+    assert out[1].startswith("Validation score: ")
+
+
+# ------------------------------------------------------------------ learning
+def test_learns_digits_like_scikit_learn():
+    X, y = load_digits(return_X_y=True)
+    ours = cross_val_score(
+        make_pipeline(StandardScaler(), MLPClassifier(random_state=0)), X, y, cv=3
+    ).mean()
+    theirs = cross_val_score(
+        make_pipeline(StandardScaler(), SkMLPClassifier(random_state=0)), X, y, cv=3
+    ).mean()
+    assert ours > 0.93
+    assert ours > theirs - 0.02
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_regressor_fits_nonlinear_function(regression, solver):
+    X, y = regression
+    params = {"learning_rate_init": 0.01} if solver != "lbfgs" else {}
+    reg = quiet_fit(
+        MLPRegressor(solver=solver, random_state=0, max_iter=300, **params), X, y
+    )
+    assert reg.score(X, y) > 0.9
+
+
+def test_alpha_shrinks_weights_but_not_biases(regression):
+    X, y = regression
+    y = y + 10.0
+    norms, biases = [], []
+    for alpha in (1e-4, 10.0, 1e4):
+        reg = quiet_fit(MLPRegressor(alpha=alpha, solver="lbfgs", random_state=0), X, y)
+        norms.append(sum(float((W**2).sum()) for W in reg.coefs_))
+        biases.append(float(reg.intercepts_[-1][0]))
+    assert norms[0] > norms[1] > norms[2]
+    # with weights crushed the output bias alone carries the mean of y
+    assert norms[2] < 1e-2 * norms[0]
+    assert biases[2] == pytest.approx(y.mean(), rel=0.05)
+
+
+def test_early_stopping_restores_best_epoch(monkeypatch, iris):
+    X, y = iris
+    seen = []
+    original = MLPClassifier._score_output
+
+    def recording(self, Z, y_val, sw):
+        score = original(self, Z, y_val, sw)
+        seen.append((score, self._network.params.copy()))
+        return score
+
+    monkeypatch.setattr(MLPClassifier, "_score_output", recording)
+    clf = quiet_fit(
+        MLPClassifier(
+            early_stopping=True,
+            hidden_layer_sizes=(5,),
+            learning_rate_init=0.1,
+            validation_fraction=0.3,
+            n_iter_no_change=5,
+            random_state=1,
+        ),
+        X,
+        y,
+    )
+    scores = [s for s, _ in seen]
+    assert clf.validation_scores_ == scores
+    best = int(np.argmax(scores))
+    assert best < len(scores) - 1  # training went past the best epoch
+    assert clf.best_validation_score_ == scores[best]
+    np.testing.assert_array_equal(clf._network.params, seen[best][1])
+
+
+def test_early_stopping_split_is_stratified(monkeypatch):
+    X = np.arange(40, dtype=float).reshape(-1, 1)
+    y = np.array([0] * 30 + [1] * 10)
+    captured = {}
+    original = MLPClassifier._score_output
+
+    def capture(self, Z, y_val, sw):
+        captured["y_val"] = y_val
+        return original(self, Z, y_val, sw)
+
+    monkeypatch.setattr(MLPClassifier, "_score_output", capture)
+    quiet_fit(
+        MLPClassifier(
+            early_stopping=True, validation_fraction=0.2, max_iter=1, random_state=0
+        ),
+        X,
+        y,
+    )
+    assert sorted(captured["y_val"]) == [0] * 6 + [1] * 2
+
+
+def test_early_stopping_with_tiny_data_still_fits():
+    X, y = np.arange(8.0).reshape(-1, 1), np.array([0, 1] * 4)
+    with pytest.warns(UserWarning, match="training without early stopping"):
+        clf = quiet_fit(MLPClassifier(early_stopping=True, max_iter=5), X, y)
+    assert clf.predict(X).shape == (8,)
+
+
+def test_early_stopping_works_in_partial_fit(iris):
+    X, y = iris
+    clf = MLPClassifier(early_stopping=True, random_state=0)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    clf.partial_fit(X, y)
+    assert clf.n_iter_ == 1 and clf.t_ == 2 * len(X)
+
+
+def test_warm_start_continues_training(iris):
+    X, y = iris
+    clf = quiet_fit(MLPClassifier(max_iter=5, warm_start=True, random_state=0), X, y)
+    first = clf._network.params.copy()
+    curve = list(clf.loss_curve_)
+    quiet_fit(clf, X, y)
+    assert len(clf.loss_curve_) == 10 and clf.loss_curve_[:5] == curve
+    assert clf.loss_curve_[5] < curve[0]
+    assert not np.array_equal(first, clf._network.params)
+    cold = quiet_fit(MLPClassifier(max_iter=5, random_state=0), X, y)
+    assert cold.loss_curve_ == curve  # without warm_start fit starts over
+
+
+def test_partial_fit_continues_training(iris):
+    X, y = iris
+    clf = MLPClassifier(random_state=0, learning_rate_init=0.01)
+    losses = []
+    for _ in range(20):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+        losses.append(clf.loss_)
+    assert clf.t_ == 20 * len(X) and clf.n_iter_ == 1
+    assert losses[-1] < 0.5 * losses[0]
+    assert clf.score(X, y) > 0.9
+
+
+def test_same_random_state_same_results(iris):
+    X, y = iris
+    kwargs = {"max_iter": 20, "early_stopping": True, "random_state": 7}
+    a = quiet_fit(MLPClassifier(**kwargs), X, y)
+    b = quiet_fit(MLPClassifier(**kwargs), X, y)
+    c = quiet_fit(MLPClassifier(**{**kwargs, "random_state": 8}), X, y)
+    np.testing.assert_array_equal(a._network.params, b._network.params)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    assert not np.array_equal(a._network.params, c._network.params)
+
+
+def test_randomstate_instance_is_accepted(iris):
+    X, y = iris
+    rs = np.random.RandomState(0)
+    a = quiet_fit(MLPClassifier(max_iter=3, random_state=rs), X, y)
+    assert a.predict(X).shape == y.shape
+
+
+# --------------------------------------------------------------- data kinds
+def test_float32_in_float32_out(iris):
+    X, y = iris
+    clf = quiet_fit(MLPClassifier(max_iter=20, random_state=0), X.astype(np.float32), y)
+    assert all(W.dtype == np.float32 for W in clf.coefs_)
+    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
+    clf64 = quiet_fit(MLPClassifier(max_iter=20, random_state=0), X.astype(int), y)
+    assert clf64.coefs_[0].dtype == np.float64
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_input_matches_dense(iris, fmt):
+    X, y = iris
+    dense = quiet_fit(MLPClassifier(max_iter=10, random_state=0), X, y)
+    sparse = quiet_fit(
+        MLPClassifier(max_iter=10, random_state=0), sp.csr_matrix(X).asformat(fmt), y
+    )
+    np.testing.assert_allclose(
+        sparse.predict_proba(X), dense.predict_proba(X), rtol=1e-6, atol=1e-8
+    )
+
+
+def test_string_labels_and_binary_proba(iris):
+    X, y = iris
+    labels = np.array(["setosa", "other"])[(y > 0).astype(int)]
+    clf = quiet_fit(MLPClassifier(max_iter=50, random_state=0), X, labels)
+    assert list(clf.classes_) == ["other", "setosa"]
+    assert set(clf.predict(X)) <= {"other", "setosa"}
+    proba = clf.predict_proba(X)
+    assert proba.shape == (150, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1)
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(proba))
+    assert clf.out_activation_ == "logistic" and clf.n_outputs_ == 1
+
+
+def test_multilabel_classification():
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=4, random_state=0)
+    clf = quiet_fit(MLPClassifier(solver="lbfgs", random_state=0), X, Y)
+    assert clf.predict(X).shape == Y.shape
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape and ((proba > 0) & (proba < 1)).all()
+    assert clf.score(X, Y) > 0.9
+
+
+def test_multioutput_regression(regression):
+    X, y = regression
+    Y = np.column_stack([y, -y])
+    reg = quiet_fit(MLPRegressor(solver="lbfgs", random_state=0), X, Y)
+    assert reg.predict(X).shape == (200, 2)
+    assert reg.score(X, Y) > 0.9
+
+
+def test_poisson_regression():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (300, 2))
+    y = rng.poisson(np.exp(1 + X[:, 0]))
+    reg = quiet_fit(MLPRegressor(loss="poisson", solver="lbfgs", random_state=0), X, y)
+    assert reg.out_activation_ == "exp"
+    assert (reg.predict(X) > 0).all()
+    np.testing.assert_allclose(reg.predict(X).mean(), y.mean(), rtol=0.05)
+    with pytest.raises(ValueError, match="negative"):
+        MLPRegressor(loss="poisson").fit(X, y - 10)
+
+
+def test_pandas_feature_names(iris):
+    X, y = iris
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    clf = quiet_fit(MLPClassifier(max_iter=5), df, y)
+    assert list(clf.feature_names_in_) == ["a", "b", "c", "d"]
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(df[["b", "a", "c", "d"]])
+
+
+def test_sample_weight_equals_repetition(iris):
+    X, y = iris
+    kwargs = {"solver": "lbfgs", "random_state": 0, "max_iter": 50}
+    weighted = quiet_fit(
+        MLPClassifier(**kwargs),
+        X,
+        y,
+        sample_weight=np.r_[np.full(75, 2.0), np.ones(75)],
+    )
+    repeated = quiet_fit(MLPClassifier(**kwargs), np.r_[X[:75], X], np.r_[y[:75], y])
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-5, atol=1e-7
+    )
+
+
+# ------------------------------------------------------------ ecosystem
+def test_pipeline_search_clone_and_pickle(iris):
+    X, y = iris
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), MLPClassifier(max_iter=30, random_state=0)),
+        {"mlpclassifier__alpha": [1e-4, 1e-1]},
+        cv=3,
+        n_jobs=2,
+    )
+    quiet_fit(search, X, y)
+    model = search.best_estimator_
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
+    # the restored network's fitted views still alias its parameters
+    restored[-1].coefs_[0][...] = 0
+    assert not restored[-1]._network.params[: restored[-1].coefs_[0].size].any()
+
+
+def test_coefs_are_live_views(iris):
+    X, y = iris
+    clf = quiet_fit(MLPClassifier(max_iter=5, random_state=0), X, y)
+    before = clf.predict_proba(X)
+    for W in clf.coefs_:
+        W *= 0
+    for b in clf.intercepts_:
+        b[...] = 0
+    np.testing.assert_allclose(clf.predict_proba(X), 1 / 3)
+    assert not np.allclose(before, 1 / 3)
+
+
+def test_unfitted_attributes_absent():
+    clf = MLPClassifier()
+    assert not hasattr(clf, "coefs_") and not hasattr(clf, "intercepts_")
+    assert isinstance(clf, BaseMLP)
+
+
+def test_divergence_keeps_last_finite_weights(regression):
+    X, y = regression
+    reg = MLPRegressor(solver="sgd", learning_rate_init=10, random_state=0, max_iter=50)
+    with pytest.warns(ConvergenceWarning, match="lower learning_rate_init"):
+        reg.fit(X, y * 100)
+    assert np.isfinite(reg.predict(X)).all()
+
+
+def test_non_finite_from_the_start_raises():
+    X = np.full((20, 2), 1e300)
+    y = np.arange(20.0)
+    with pytest.raises(ValueError, match="Solver produced non-finite parameter"):
+        MLPRegressor(max_iter=5).fit(X, y)
