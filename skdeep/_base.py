@@ -22,17 +22,28 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .nn import ACTIVATIONS, LOSSES, OPTIMIZERS, Dense, Sequential
+from .nn import (
+    ACTIVATIONS,
+    LOSSES,
+    OPTIMIZERS,
+    BatchNorm,
+    Dense,
+    Dropout,
+    Sequential,
+)
+from .nn.init import INITIALIZERS
 from .train import (
+    DivideRate,
     EpochLogger,
     InvScaling,
     PlateauMonitor,
+    RateRecorder,
     Trainer,
     ValidationScore,
     fit_lbfgs,
 )
 
-_STOCHASTIC_SOLVERS = ("sgd", "adam")
+_STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop")
 
 NON_FINITE_MESSAGE = (
     "Solver produced non-finite parameter weights. The input data may"
@@ -52,13 +63,15 @@ class BaseMLP(BaseEstimator, ABC):
             Interval(Integral, 1, None, closed="left"),
         ],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "solver": [StrOptions({"lbfgs", *_STOCHASTIC_SOLVERS})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [
+            StrOptions({"constant", "invscaling", "adaptive", "plateau"})
+        ],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -79,6 +92,13 @@ class BaseMLP(BaseEstimator, ABC):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "batch_norm": ["boolean"],
+        "batch_norm_stats": [StrOptions({"running", "full"})],
+        "weight_init": [StrOptions(set(INITIALIZERS))],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "plateau_factor": [Interval(Real, 1, None, closed="neither")],
+        "plateau_patience": [Interval(Integral, 0, None, closed="left")],
     }
 
     @abstractmethod
@@ -108,6 +128,13 @@ class BaseMLP(BaseEstimator, ABC):
         epsilon,
         n_iter_no_change,
         max_fun,
+        dropout,
+        batch_norm,
+        batch_norm_stats,
+        weight_init,
+        rho,
+        plateau_factor,
+        plateau_patience,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -133,6 +160,13 @@ class BaseMLP(BaseEstimator, ABC):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.batch_norm_stats = batch_norm_stats
+        self.weight_init = weight_init
+        self.rho = rho
+        self.plateau_factor = plateau_factor
+        self.plateau_patience = plateau_patience
 
     # ----------------------------------------------------------- fitted views
     @property
@@ -145,12 +179,27 @@ class BaseMLP(BaseEstimator, ABC):
         """list of ndarray: bias vector of each layer, shape (n_out,)."""
         return self._network_views("b")
 
-    def _network_views(self, name):
+    @property
+    def batch_norm_params_(self):
+        """list of dict: per hidden layer with ``batch_norm=True``, views of
+        ``gamma``, ``beta``, ``running_mean`` and ``running_var``."""
+        if not self.batch_norm:
+            raise AttributeError("batch_norm_params_ exists only with batch_norm=True")
+        return [
+            {**layer.params, **layer.buffers}
+            for layer in self._fitted_network().layers
+            if isinstance(layer, BatchNorm)
+        ]
+
+    def _fitted_network(self):
         if "_network" not in self.__dict__:
             raise AttributeError(
                 f"This {type(self).__name__} instance is not fitted yet."
             )
-        return self._network.layer_params(name)
+        return self._network
+
+    def _network_views(self, name):
+        return self._fitted_network().layer_params(name)
 
     # ------------------------------------------------------------ subclasses
     @abstractmethod
@@ -168,6 +217,7 @@ class BaseMLP(BaseEstimator, ABC):
     # ------------------------------------------------------------------- fit
     def _fit(self, X, y, sample_weight=None, incremental=False):
         hidden = self._hidden_sizes()
+        self._dropout_rates(len(hidden))
         first_pass = "_network" not in self.__dict__ or (
             not self.warm_start and not incremental
         )
@@ -197,6 +247,24 @@ class BaseMLP(BaseEstimator, ABC):
             raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
         return [int(s) for s in sizes]
 
+    def _dropout_rates(self, n_hidden):
+        """Return one dropout rate per hidden layer, validated."""
+        rates = self.dropout
+        if np.ndim(rates) == 0:
+            rates = [rates] * n_hidden
+        rates = [float(r) for r in rates]
+        if len(rates) != n_hidden or not all(0 <= r < 1 for r in rates):
+            raise ValueError(
+                "dropout must be a float in [0, 1) or one such value per hidden "
+                f"layer ({n_hidden}), got {self.dropout!r}."
+            )
+        if self.solver == "lbfgs" and any(rates):
+            raise ValueError(
+                "dropout needs a stochastic solver ('sgd', 'adam', 'adagrad', "
+                "'rmsprop'); solver='lbfgs' requires dropout=0."
+            )
+        return rates
+
     def _make_rng(self):
         """One Generator per fit, derived from ``random_state``."""
         if isinstance(self.random_state, Integral):
@@ -218,6 +286,8 @@ class BaseMLP(BaseEstimator, ABC):
 
     def _reset_history(self):
         self.loss_curve_ = []
+        self.learning_rate_curve_ = []
+        self._plateau_state = (0, None)
         self._no_improvement_count = 0
         self._best_state = None
         if self.early_stopping:
@@ -238,12 +308,26 @@ class BaseMLP(BaseEstimator, ABC):
             self.best_validation_score_ = -np.inf
 
     def _build_network(self, units, dtype):
-        gain = 2.0 if self.activation == "logistic" else 6.0
+        """Dense -> (BatchNorm) -> activation -> (Dropout) per hidden layer,
+        then the output Dense."""
+        # scikit-learn's Glorot variant for logistic units
+        gain = (
+            2.0
+            if (self.activation, self.weight_init) == ("logistic", "glorot_uniform")
+            else None
+        )
         layers = []
-        for i, (n_in, n_out) in enumerate(zip(units[:-1], units[1:])):
-            if i:
-                layers.append(ACTIVATIONS[self.activation]())
-            layers.append(Dense(n_in, n_out, gain=gain))
+        rates = self._dropout_rates(len(units) - 2)
+        for n_in, n_out, rate in zip(units[:-2], units[1:-1], rates):
+            layers.append(
+                Dense(n_in, n_out, self.weight_init, gain, use_bias=not self.batch_norm)
+            )
+            if self.batch_norm:
+                layers.append(BatchNorm(n_out))
+            layers.append(ACTIVATIONS[self.activation]())
+            if rate:
+                layers.append(Dropout(rate))
+        layers.append(Dense(units[-2], units[-1], self.weight_init, gain))
         return Sequential(layers, dtype=dtype)
 
     def _loss_function(self):
@@ -264,17 +348,18 @@ class BaseMLP(BaseEstimator, ABC):
         )
         self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
         self.loss_ = float(result.fun)
+        # full-batch training: the population statistics are the batch's
+        self._network.set_population_statistics(X, sample_weight)
 
     # ----------------------------------------------------------- stochastic
     def _make_optimizer(self):
-        if self.solver == "sgd":
-            optimizer = OPTIMIZERS["sgd"](
-                self.learning_rate_init, self.momentum, self.nesterovs_momentum
-            )
-        else:
-            optimizer = OPTIMIZERS["adam"](
-                self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
-            )
+        args = {
+            "sgd": (self.momentum, self.nesterovs_momentum),
+            "adam": (self.beta_1, self.beta_2, self.epsilon),
+            "adagrad": (self.epsilon,),
+            "rmsprop": (self.rho, self.epsilon),
+        }[self.solver]
+        optimizer = OPTIMIZERS[self.solver](self.learning_rate_init, *args)
         optimizer.init(self._network.params)
         return optimizer
 
@@ -286,6 +371,7 @@ class BaseMLP(BaseEstimator, ABC):
         X, Y, sample_weight, validation = split
         self._ensure_history(validation is not None)
         monitor = self._make_monitor(validation is not None)
+        plateau = self._make_plateau(validation is not None)
         trainer = Trainer(
             self._network,
             self._loss_function(),
@@ -296,10 +382,12 @@ class BaseMLP(BaseEstimator, ABC):
             alpha=self.alpha,
             n_samples_seen=self.t_,
             loss_curve=self.loss_curve_,
-            callbacks=self._callbacks(validation, monitor),
+            callbacks=self._callbacks(validation, monitor, plateau),
         )
         trainer.run(X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter)
-        self._store_progress(trainer, monitor, validation is not None, incremental)
+        self._store_progress(trainer, monitor, plateau, incremental)
+        if self.batch_norm and self.batch_norm_stats == "full":
+            self._network.set_population_statistics(X, sample_weight)
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -323,8 +411,11 @@ class BaseMLP(BaseEstimator, ABC):
             best_state=self._best_state if validating else None,
         )
 
-    def _callbacks(self, validation, monitor):
-        callbacks = [EpochLogger(self.verbose)]
+    def _callbacks(self, validation, monitor, plateau):
+        callbacks = [
+            RateRecorder(self.learning_rate_curve_),
+            EpochLogger(self.verbose),
+        ]
         if validation is not None:
             X_val, y_val, sw_val = validation
             callbacks.append(
@@ -337,8 +428,26 @@ class BaseMLP(BaseEstimator, ABC):
             )
         if self.solver == "sgd" and self.learning_rate == "invscaling":
             callbacks.append(InvScaling(self.learning_rate_init, self.power_t))
+        if plateau is not None:
+            callbacks.append(plateau)
         callbacks.append(monitor)
         return callbacks
+
+    def _make_plateau(self, validating):
+        """The 'plateau' schedule: divide the rate by ``plateau_factor`` after
+        more than ``plateau_patience`` epochs without improvement."""
+        if self.learning_rate != "plateau":
+            return None
+        count, best = self._plateau_state
+        return PlateauMonitor(
+            self.tol,
+            self.plateau_patience,
+            DivideRate(self.plateau_factor, self.verbose),
+            scores=self.validation_scores_ if validating else None,
+            best=best,
+            count=count,
+            keep_best=False,
+        )
 
     def _on_plateau(self, trainer, message):
         """scikit-learn's policy: 'adaptive' sgd divides the rate by 5."""
@@ -356,7 +465,10 @@ class BaseMLP(BaseEstimator, ABC):
         )
         return False
 
-    def _store_progress(self, trainer, monitor, validating, incremental):
+    def _store_progress(self, trainer, monitor, plateau, incremental):
+        validating = monitor.scores is not None
+        if plateau is not None:
+            self._plateau_state = (plateau.count, plateau.best)
         self.n_iter_ = trainer.epoch
         self.t_ = trainer.n_samples_seen
         self._no_improvement_count = monitor.count

@@ -94,6 +94,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dropout=0.0,
+        batch_norm=False,
+        batch_norm_stats="running",
+        weight_init="glorot_uniform",
+        rho=0.9,
+        plateau_factor=2.0,
+        plateau_patience=5,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -120,6 +127,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            dropout=dropout,
+            batch_norm=batch_norm,
+            batch_norm_stats=batch_norm_stats,
+            weight_init=weight_init,
+            rho=rho,
+            plateau_factor=plateau_factor,
+            plateau_patience=plateau_patience,
         )
 
     def _validate_input(self, X, y, incremental, reset):
@@ -354,6 +368,13 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dropout=0.0,
+        batch_norm=False,
+        batch_norm_stats="running",
+        weight_init="glorot_uniform",
+        rho=0.9,
+        plateau_factor=2.0,
+        plateau_patience=5,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -380,6 +401,13 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            dropout=dropout,
+            batch_norm=batch_norm,
+            batch_norm_stats=batch_norm_stats,
+            weight_init=weight_init,
+            rho=rho,
+            plateau_factor=plateau_factor,
+            plateau_patience=plateau_patience,
         )
 
     def _validate_input(self, X, y, incremental, reset):

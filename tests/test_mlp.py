@@ -45,12 +45,25 @@ def quiet_fit(est, *args, **kwargs):
     "ours, theirs", [(MLPClassifier, SkMLPClassifier), (MLPRegressor, SkMLPRegressor)]
 )
 def test_same_constructor_as_scikit_learn(ours, theirs):
-    assert ours().get_params() == theirs().get_params()
-    ours_sig = inspect.signature(ours.__init__).parameters
-    theirs_sig = inspect.signature(theirs.__init__).parameters
-    assert [(p.name, p.kind) for p in ours_sig.values()] == [
-        (p.name, p.kind) for p in theirs_sig.values()
+    """scikit-learn's parameters come first, in order, with the same kinds and
+    defaults; skdeep's additions follow as keyword-only parameters."""
+    ours_sig = list(inspect.signature(ours.__init__).parameters.values())
+    theirs_sig = list(inspect.signature(theirs.__init__).parameters.values())
+    head = ours_sig[: len(theirs_sig)]
+    assert [(p.name, p.kind, p.default) for p in head] == [
+        (p.name, p.kind, p.default) for p in theirs_sig
     ]
+    extra = ours_sig[len(theirs_sig) :]
+    assert all(p.kind is p.KEYWORD_ONLY for p in extra)
+    assert {p.name for p in extra} == {
+        "dropout",
+        "batch_norm",
+        "batch_norm_stats",
+        "weight_init",
+        "rho",
+        "plateau_factor",
+        "plateau_patience",
+    }
 
 
 @pytest.mark.parametrize(

@@ -82,27 +82,33 @@ def check_layer_gradients(layer, X, rng, eps=1e-6):
     """
     net = Sequential([layer], dtype=np.float64)
     net.initialize(rng)
+    net.set_rng(rng)
     layer.needs_input_grad = True
     X = np.array(X, dtype=np.float64)
     R = rng.standard_normal(layer.forward(X).shape)
 
     def f():
-        return float(np.sum(R * layer.forward(X, training=True)))
+        return float(np.sum(R * net.forward(X, training=True)))
 
-    f()
+    f()  # draws random masks once; they are frozen below
     dX = layer.backward(R.copy())
+    net.freeze_randomness(True)
     errors = [relative_error(dX, numerical_gradient(f, X, eps))]
     for name, value in layer.params.items():
         errors.append(
             relative_error(layer.grads[name], numerical_gradient(f, value, eps))
         )
+    net.freeze_randomness(False)
     return max(errors)
 
 
 def check_network_gradients(net, loss, X, y, sample_weight=None, l2=0.0, eps=1e-6):
     """Check every parameter gradient of a network with its loss.
 
-    The objective is ``loss(net(X), y) + l2 / 2 * ||decayed params||^2``.
+    The objective is ``loss(net(X), y) + l2 / 2 * ||decayed params||^2``,
+    with the network in training mode: batch normalization uses the batch
+    statistics and dropout masks are drawn once, then frozen. The network's
+    parameters and statistics are restored afterwards.
 
     Parameters
     ----------
@@ -128,14 +134,20 @@ def check_network_gradients(net, loss, X, y, sample_weight=None, l2=0.0, eps=1e-
     """
 
     def f():
-        Z = net.forward(X, training=True)
+        Z = net.forward(X, training=True, sample_weight=sample_weight)
         return loss.forward(Z, y, sample_weight) + 0.5 * l2 * net.l2_penalty()
 
-    f()
+    state = net.get_state()
+    f()  # draws the dropout masks, then keeps them
     net.backward(loss.backward())
     net.add_weight_decay(l2)
     analytic = net.grads.copy()
-    numeric = numerical_gradient(f, net.params, eps)
+    net.freeze_randomness(True)
+    try:
+        numeric = numerical_gradient(f, net.params, eps)
+    finally:
+        net.freeze_randomness(False)
+        net.set_state(state)
     return max(
         (
             relative_error(analytic[part], numeric[part])

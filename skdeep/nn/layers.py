@@ -14,10 +14,17 @@ The layer contract (after Torch7's ``nn.Module``):
 * ``backward(dLdy)`` receives dL/d(output), writes the gradients of the
   layer's own parameters into its ``grads`` views and returns dL/d(input)
   (or ``None`` when ``needs_input_grad`` is False, as for the first layer).
+* Layers with running state that is not learned by gradient (batch
+  normalization's statistics) list it in ``buffer_specs()``; it lives in the
+  network's flat ``buffers`` array and is saved and restored with the
+  parameters.
+* A layer with ``uses_sample_weight = True`` receives the batch's sample
+  weights as ``forward(X, training, sample_weight)``; a layer with
+  ``needs_rng = True`` draws from the Generator in its ``rng`` attribute.
 """
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import erf, expit
 
 from .init import INITIALIZERS
 
@@ -29,6 +36,12 @@ __all__ = [
     "Logistic",
     "Tanh",
     "ReLU",
+    "LeakyReLU",
+    "ELU",
+    "GELU",
+    "SiLU",
+    "Dropout",
+    "BatchNorm",
     "ACTIVATIONS",
 ]
 
@@ -47,19 +60,27 @@ class Layer:
     """
 
     needs_input_grad = True
+    uses_sample_weight = False
+    needs_rng = False
 
     def __init__(self):
         self.params = {}
         self.grads = {}
+        self.buffers = {}
 
     def param_specs(self):
         """Return the parameters as a list of ``(name, shape, decay)``."""
         return []
 
-    def bind(self, params, grads):
-        """Attach views of the network's parameter and gradient buffers."""
+    def buffer_specs(self):
+        """Return the non-learned state as a list of ``(name, shape)``."""
+        return []
+
+    def bind(self, params, grads, buffers=None):
+        """Attach views of the network's parameter, gradient, state buffers."""
         self.params = params
         self.grads = grads
+        self.buffers = {} if buffers is None else buffers
 
     def initialize(self, rng):
         """Fill the parameter views in place (no parameters: nothing to do)."""
@@ -75,9 +96,10 @@ class Layer:
     def __getstate__(self):
         state = self.__dict__.copy()
         # Views are rebuilt by the owning network; caches are transient.
-        for key in ("params", "grads"):
+        for key in ("params", "grads", "buffers"):
             state[key] = {}
         state.pop("_cache", None)
+        state.pop("rng", None)
         return state
 
 
@@ -92,14 +114,14 @@ class Dense(Layer):
         Number of output units.
     init : str, default="glorot_uniform"
         Name of the weight initializer; the bias starts at zero.
-    gain : float, default=6.0
-        Passed to the Glorot initializer (6 for Glorot, 2 for scikit-learn's
-        logistic units).
+    gain : float, default=None
+        Passed to the initializer (None: its own default; scikit-learn uses 2
+        with Glorot-uniform for logistic units).
     use_bias : bool, default=True
         Whether the layer has a bias ``b``.
     """
 
-    def __init__(self, n_in, n_out, init="glorot_uniform", gain=6.0, use_bias=True):
+    def __init__(self, n_in, n_out, init="glorot_uniform", gain=None, use_bias=True):
         super().__init__()
         self.n_in = n_in
         self.n_out = n_out
@@ -115,9 +137,8 @@ class Dense(Layer):
 
     def initialize(self, rng):
         W = self.params["W"]
-        W[...] = INITIALIZERS[self.init](
-            self.n_in, self.n_out, rng, dtype=W.dtype, gain=self.gain
-        )
+        kwargs = {} if self.gain is None else {"gain": self.gain}
+        W[...] = INITIALIZERS[self.init](self.n_in, self.n_out, rng, W.dtype, **kwargs)
         if self.use_bias:
             self.params["b"][...] = 0
 
@@ -220,4 +241,200 @@ class ReLU(Activation):
         return Y > 0
 
 
-ACTIVATIONS = {cls.name: cls for cls in (Identity, Logistic, Tanh, ReLU)}
+class LeakyReLU(Activation):
+    """Leaky rectifier ``g(a) = a if a > 0 else slope * a``."""
+
+    name = "leaky_relu"
+    cache_input = True
+
+    def __init__(self, slope=0.01):
+        super().__init__()
+        self.slope = slope
+
+    def function(self, X):
+        return np.where(X > 0, X, self.slope * X)
+
+    def derivative(self, X, Y):
+        return np.where(X > 0, 1.0, self.slope).astype(X.dtype, copy=False)
+
+
+class ELU(Activation):
+    """Exponential linear ``g(a) = a if a > 0 else exp(a) - 1``;
+    ``g' = 1`` or ``g + 1``."""
+
+    name = "elu"
+    cache_input = True
+
+    def function(self, X):
+        return np.where(X > 0, X, np.expm1(np.minimum(X, 0)))
+
+    def derivative(self, X, Y):
+        return np.where(X > 0, 1.0, Y + 1).astype(X.dtype, copy=False)
+
+
+class GELU(Activation):
+    """Gaussian error linear ``g(a) = a * Phi(a)`` (exact, with erf);
+    ``g' = Phi(a) + a * phi(a)``."""
+
+    name = "gelu"
+    cache_input = True
+
+    def function(self, X):
+        return X * (0.5 * (1 + erf(X / np.sqrt(2))))
+
+    def derivative(self, X, Y):
+        cdf = 0.5 * (1 + erf(X / np.sqrt(2)))
+        return cdf + X * np.exp(-0.5 * X * X) / np.sqrt(2 * np.pi)
+
+
+class SiLU(Activation):
+    """Sigmoid linear (swish) ``g(a) = a * sigmoid(a)``;
+    ``g' = s (1 + a (1 - s))``."""
+
+    name = "silu"
+    cache_input = True
+
+    def function(self, X):
+        return X * expit(X)
+
+    def derivative(self, X, Y):
+        s = expit(X)
+        return s * (1 + X * (1 - s))
+
+
+ACTIVATIONS = {
+    cls.name: cls
+    for cls in (Identity, Logistic, Tanh, ReLU, LeakyReLU, ELU, GELU, SiLU)
+}
+
+
+class Dropout(Layer):
+    """Inverted dropout: ``outputs = inputs * mask / (1 - p)`` in training.
+
+    A fresh Bernoulli mask (keep with probability ``1 - p``) is drawn per
+    example and per unit at every training forward pass from ``self.rng``;
+    the backward pass multiplies by the same mask. Prediction is the identity
+    (no randomness, no rescaling). With ``frozen = True`` the last mask is
+    reused, which makes the network deterministic for gradient checking.
+
+    Parameters
+    ----------
+    p : float
+        Probability of dropping a unit, in [0, 1).
+    """
+
+    needs_rng = True
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = float(p)
+        self.rng = None
+        self.frozen = False
+
+    def forward(self, X, training=False):
+        if not training:
+            return X
+        mask = getattr(self, "_cache", None)
+        if not (self.frozen and mask is not None and mask.shape == X.shape):
+            keep = self.rng.random(X.shape, dtype=X.dtype) >= self.p
+            mask = keep * X.dtype.type(1.0 / (1.0 - self.p))
+        self._cache = mask
+        return X * mask
+
+    def backward(self, dLdy):
+        return dLdy * self._cache
+
+
+class BatchNorm(Layer):
+    """Batch normalization of each unit, then a learned scale and shift.
+
+    Training: ``x_hat = (x - mu_B) / sqrt(var_B + eps)`` with the (sample-
+    weighted) mean and biased variance of the batch, ``y = gamma * x_hat +
+    beta``; the backward pass goes through ``mu_B`` and ``var_B``. The
+    running averages ``r <- r + momentum * (stat_B - r)`` are kept as
+    buffers. Prediction uses the running statistics (or population
+    statistics set by :meth:`set_statistics`).
+
+    Parameters
+    ----------
+    n_units : int
+        Number of units normalized.
+    momentum : float, default=0.1
+        Update rate of the running statistics.
+    eps : float, default=1e-5
+        Added to the variance.
+    """
+
+    uses_sample_weight = True
+
+    def __init__(self, n_units, momentum=0.1, eps=1e-5):
+        super().__init__()
+        self.n_units = n_units
+        self.momentum = momentum
+        self.eps = eps
+
+    def param_specs(self):
+        return [("gamma", (self.n_units,), False), ("beta", (self.n_units,), False)]
+
+    def buffer_specs(self):
+        return [("running_mean", (self.n_units,)), ("running_var", (self.n_units,))]
+
+    def initialize(self, rng):
+        self.params["gamma"][...] = 1
+        self.params["beta"][...] = 0
+        self.buffers["running_mean"][...] = 0
+        self.buffers["running_var"][...] = 1
+
+    def forward(self, X, training=False, sample_weight=None):
+        if not training:
+            mean, var = self.buffers["running_mean"], self.buffers["running_var"]
+            scale = self.params["gamma"] / np.sqrt(var + self.eps)
+            return (X - mean) * scale + self.params["beta"]
+        w = _normalized_weights(sample_weight, X)
+        mean, var = _weighted_moments(X, w)
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        X_hat = (X - mean) * inv_std
+        self.buffers["running_mean"] += self.momentum * (
+            mean - self.buffers["running_mean"]
+        )
+        self.buffers["running_var"] += self.momentum * (
+            var - self.buffers["running_var"]
+        )
+        self._cache = (X_hat, inv_std, w)
+        return X_hat * self.params["gamma"] + self.params["beta"]
+
+    def backward(self, dLdy):
+        X_hat, inv_std, w = self._cache
+        np.sum(dLdy * X_hat, axis=0, out=self.grads["gamma"])
+        np.sum(dLdy, axis=0, out=self.grads["beta"])
+        dX_hat = dLdy * self.params["gamma"]
+        # dx_i = inv_std * (dxh_i - w_i sum_j dxh_j - w_i xh_i sum_j dxh_j xh_j)
+        return inv_std * (
+            dX_hat - w * (dX_hat.sum(axis=0) + X_hat * (dX_hat * X_hat).sum(axis=0))
+        )
+
+    def set_statistics(self, X, sample_weight=None):
+        """Set the running statistics to the (weighted) moments of ``X``."""
+        mean, var = _weighted_moments(X, _normalized_weights(sample_weight, X))
+        self.buffers["running_mean"][...] = mean
+        self.buffers["running_var"][...] = var
+
+
+def _normalized_weights(sample_weight, X):
+    """Weights summing to 1, shape (n_samples, 1), or the scalar 1/n."""
+    if sample_weight is None:
+        return X.dtype.type(1.0 / X.shape[0])
+    w = np.asarray(sample_weight, dtype=X.dtype).reshape(-1, 1)
+    return w / w.sum()
+
+
+def _weighted_moments(X, w):
+    """Weighted mean and biased variance of the columns of ``X``."""
+    mean = np.sum(w * X, axis=0) if np.ndim(w) else X.mean(axis=0)
+    centered = X - mean
+    var = (
+        np.sum(w * centered * centered, axis=0)
+        if np.ndim(w)
+        else np.mean(centered * centered, axis=0)
+    )
+    return mean, var

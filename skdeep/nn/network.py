@@ -28,6 +28,8 @@ class Sequential:
         Gradient of the last backward pass, same layout as ``params``.
     n_decay : int
         Number of leading entries of ``params`` subject to weight decay.
+    buffers : ndarray of shape (n_buffers,)
+        Non-learned state of the layers (batch-norm statistics), flat.
     param_slices : list of (int, str, slice)
         For each parameter: index of its layer, its name, and its place in
         ``params``.
@@ -58,6 +60,13 @@ class Sequential:
         size = sum(int(np.prod(s[2])) for s in specs)
         self.params = np.zeros(size, dtype=self.dtype)
         self.grads = np.zeros(size, dtype=self.dtype)
+        self._buffer_layout = [
+            (i, *spec)
+            for i, layer in enumerate(self.layers)
+            for spec in layer.buffer_specs()
+        ]
+        n_buffers = sum(int(np.prod(s[2])) for s in self._buffer_layout)
+        self.buffers = np.zeros(n_buffers, dtype=self.dtype)
         self._bind()
         if self.layers:
             self.layers[0].needs_input_grad = False
@@ -73,8 +82,14 @@ class Sequential:
             grads[i][name] = self.grads[start:stop].reshape(shape)
             self.param_slices.append((i, name, slice(start, stop)))
             start = stop
-        for layer, p, g in zip(self.layers, params, grads):
-            layer.bind(p, g)
+        buffers = [{} for _ in self.layers]
+        start = 0
+        for i, name, shape in self._buffer_layout:
+            stop = start + int(np.prod(shape))
+            buffers[i][name] = self.buffers[start:stop].reshape(shape)
+            start = stop
+        for layer, p, g, b in zip(self.layers, params, grads, buffers):
+            layer.bind(p, g, b)
 
     def __getstate__(self):
         return self.__dict__.copy()
@@ -88,7 +103,7 @@ class Sequential:
         for layer in self.layers:
             layer.initialize(rng)
 
-    def forward(self, X, training=False):
+    def forward(self, X, training=False, sample_weight=None):
         """Run ``X`` through every layer; cache for backward if ``training``.
 
         Parameters
@@ -96,8 +111,11 @@ class Sequential:
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
             Input batch.
         training : bool, default=False
-            Training mode (caches activations; batch-dependent layers use the
-            batch). With False nothing is stored: safe for concurrent calls.
+            Training mode (caches activations; dropout draws masks; batch
+            normalization uses the batch). With False nothing is stored:
+            safe for concurrent calls.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Weights of the rows, for layers computing batch statistics.
 
         Returns
         -------
@@ -105,8 +123,31 @@ class Sequential:
             Output of the last layer (the pre-activation of the loss link).
         """
         for layer in self.layers:
-            X = layer.forward(X, training=training)
+            if layer.uses_sample_weight:
+                X = layer.forward(X, training, sample_weight)
+            else:
+                X = layer.forward(X, training)
         return X
+
+    def set_rng(self, rng):
+        """Give the Generator ``rng`` to every layer that draws randomness."""
+        for layer in self.layers:
+            if layer.needs_rng:
+                layer.rng = rng
+
+    def freeze_randomness(self, frozen=True):
+        """Make random layers reuse their last draw (for gradient checks)."""
+        for layer in self.layers:
+            if hasattr(layer, "frozen"):
+                layer.frozen = frozen
+
+    def set_population_statistics(self, X, sample_weight=None):
+        """One pass over ``X``: set each normalization layer's statistics to
+        the population moments of its input (earlier layers already set)."""
+        for layer in self.layers:
+            if hasattr(layer, "set_statistics"):
+                layer.set_statistics(X, sample_weight)
+            X = layer.forward(X, training=False)
 
     def backward(self, dLdz):
         """Backpropagate ``dLdz`` through the layers, filling ``grads``."""
@@ -130,8 +171,9 @@ class Sequential:
 
     def get_state(self):
         """Return a copy of everything needed to restore the network."""
-        return self.params.copy()
+        return self.params.copy(), self.buffers.copy()
 
     def set_state(self, state):
         """Restore a state returned by :meth:`get_state`."""
-        self.params[...] = state
+        self.params[...] = state[0]
+        self.buffers[...] = state[1]

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdaGrad", "RMSProp", "OPTIMIZERS"]
 
 
 class Optimizer:
@@ -145,4 +145,92 @@ class Adam(Optimizer):
         params -= buf
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+class AdaGrad(Optimizer):
+    """AdaGrad: divide by the root of the cumulative squared gradients.
+
+    ``G <- G + g^2``, ``w <- w - lr * g / (sqrt(G) + eps)``.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.01
+        Step size.
+    epsilon : float, default=1e-8
+        Added to the root for stability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = AdaGrad(learning_rate=0.1)
+    >>> w = np.array([1.0]); opt.init(w)
+    >>> opt.step(w, np.array([2.0])); w.round(6)
+    array([0.9])
+    """
+
+    def __init__(self, learning_rate=0.01, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.epsilon = float(epsilon)
+
+    def init(self, params):
+        self.sum_squares = np.zeros_like(params)
+
+    def step(self, params, grads):
+        buf = self._scratch(grads)
+        np.multiply(grads, grads, out=buf)
+        self.sum_squares += buf
+        _scaled_step(
+            params, grads, self.sum_squares, buf, self.learning_rate, self.epsilon
+        )
+
+
+class RMSProp(Optimizer):
+    """RMSProp: divide by the root of a moving average of squared gradients.
+
+    ``v <- rho * v + (1 - rho) * g^2``, ``w <- w - lr * g / (sqrt(v) + eps)``.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+        Step size.
+    rho : float, default=0.9
+        Decay rate of the moving average, in [0, 1).
+    epsilon : float, default=1e-8
+        Added to the root for stability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = RMSProp(learning_rate=0.1, rho=0.75)
+    >>> w = np.array([1.0]); opt.init(w)
+    >>> opt.step(w, np.array([2.0])); w.round(6)
+    array([0.8])
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.rho = float(rho)
+        self.epsilon = float(epsilon)
+
+    def init(self, params):
+        self.mean_squares = np.zeros_like(params)
+
+    def step(self, params, grads):
+        buf = self._scratch(grads)
+        np.multiply(grads, grads, out=buf)
+        buf -= self.mean_squares
+        buf *= 1 - self.rho
+        self.mean_squares += buf
+        _scaled_step(
+            params, grads, self.mean_squares, buf, self.learning_rate, self.epsilon
+        )
+
+
+def _scaled_step(params, grads, squares, buf, learning_rate, epsilon):
+    """``params -= lr * grads / (sqrt(squares) + eps)``, using ``buf``."""
+    np.sqrt(squares, out=buf)
+    buf += epsilon
+    np.divide(grads, buf, out=buf)
+    buf *= learning_rate
+    params -= buf
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adagrad": AdaGrad, "rmsprop": RMSProp}

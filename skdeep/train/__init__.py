@@ -2,9 +2,11 @@
 
 from .callbacks import (
     Callback,
+    DivideRate,
     EpochLogger,
     InvScaling,
     PlateauMonitor,
+    RateRecorder,
     ValidationScore,
 )
 from .lbfgs import fit_lbfgs
@@ -12,9 +14,11 @@ from .loop import Trainer
 
 __all__ = [
     "Callback",
+    "DivideRate",
     "EpochLogger",
     "InvScaling",
     "PlateauMonitor",
+    "RateRecorder",
     "Trainer",
     "ValidationScore",
     "fit_lbfgs",

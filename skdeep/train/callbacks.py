@@ -14,6 +14,8 @@ __all__ = [
     "ValidationScore",
     "PlateauMonitor",
     "InvScaling",
+    "DivideRate",
+    "RateRecorder",
 ]
 
 
@@ -98,6 +100,9 @@ class PlateauMonitor(Callback):
         Non-improving epochs so far.
     best_state : ndarray, default=None
         Parameters of the best epoch so far (validation mode only).
+    keep_best : bool, default=True
+        Whether to snapshot the best epoch and restore it at the end
+        (validation mode only).
     """
 
     def __init__(
@@ -109,6 +114,7 @@ class PlateauMonitor(Callback):
         best=None,
         count=0,
         best_state=None,
+        keep_best=True,
     ):
         self.tol = tol
         self.patience = patience
@@ -117,6 +123,7 @@ class PlateauMonitor(Callback):
         self.best = best
         self.count = count
         self.best_state = best_state
+        self.keep_best = keep_best
 
     def on_epoch_end(self, trainer):
         if self.scores is not None:
@@ -139,7 +146,8 @@ class PlateauMonitor(Callback):
         self.count = self.count + 1 if not score >= best + self.tol else 0
         if score > best:
             self.best = score
-            self.best_state = trainer.net.get_state()
+            if self.keep_best:
+                self.best_state = trainer.net.get_state()
 
     def _update_loss(self, loss):
         best = np.inf if self.best is None else self.best
@@ -164,3 +172,38 @@ class InvScaling(Callback):
         trainer.optimizer.learning_rate = self.learning_rate_init / (
             (trainer.n_samples_seen + 1) ** self.power_t
         )
+
+
+class DivideRate:
+    """Plateau action: divide the learning rate by ``factor`` and go on.
+
+    Parameters
+    ----------
+    factor : float
+        Divisor (> 1).
+    verbose : bool, default=False
+        Print the new rate.
+    """
+
+    def __init__(self, factor, verbose=False):
+        self.factor = factor
+        self.verbose = verbose
+
+    def __call__(self, trainer, message):
+        trainer.optimizer.learning_rate /= self.factor
+        if self.verbose:
+            print(
+                message
+                + " Setting learning rate to %g" % trainer.optimizer.learning_rate
+            )
+        return False
+
+
+class RateRecorder(Callback):
+    """Append the learning rate used in each epoch to ``rates``."""
+
+    def __init__(self, rates):
+        self.rates = rates
+
+    def on_epoch_end(self, trainer):
+        self.rates.append(trainer.optimizer.learning_rate)

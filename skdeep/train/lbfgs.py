@@ -52,7 +52,7 @@ def fit_lbfgs(
 
     def objective(theta):
         net.params[...] = theta
-        Z = net.forward(X, training=True)
+        Z = net.forward(X, training=True, sample_weight=sample_weight)
         value = loss.forward(Z, y, sample_weight) + 0.5 * coef * net.l2_penalty()
         net.backward(loss.backward())
         net.add_weight_decay(coef)

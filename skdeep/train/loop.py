@@ -101,6 +101,7 @@ class Trainer:
         self.epoch, self.stop = 0, False
         self.diverged = self.interrupted = False
         self._last_good = self.net.get_state()
+        self.net.set_rng(self.rng)
         self._notify("on_train_begin")
         try:
             # overflow on the way to divergence is detected and reported
@@ -109,6 +110,7 @@ class Trainer:
                     self._run_epoch(X, y, sample_weight)
         except KeyboardInterrupt:
             self.interrupted = self.stop = True
+        self.net.set_rng(None)
         self._notify("on_train_end")
         return self
 
@@ -140,7 +142,7 @@ class Trainer:
         net = self.net
         if sample_weight is not None and not sample_weight.any():
             return 0.0  # a batch of zero-weight samples carries no gradient
-        Z = net.forward(X, training=True)
+        Z = net.forward(X, training=True, sample_weight=sample_weight)
         loss = self.loss.forward(Z, y, sample_weight)
         net.backward(self.loss.backward())
         weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())

@@ -66,8 +66,8 @@ def test_state_snapshot_and_restore():
     state = net.get_state()
     net.params += 1.0
     net.set_state(state)
-    np.testing.assert_array_equal(net.params, state)
-    assert not np.shares_memory(state, net.params)
+    np.testing.assert_array_equal(net.params, state[0])
+    assert not np.shares_memory(state[0], net.params)
 
 
 def test_float32_network_computes_in_float32():

@@ -100,7 +100,7 @@ def test_plateau_monitor_restores_best_validation_state():
         scores.append(score)
         monitor.on_epoch_end(trainer)
     monitor.on_train_end(trainer)
-    np.testing.assert_array_equal(trainer.net.params, states[1])
+    np.testing.assert_array_equal(trainer.net.params, states[1][0])
 
 
 def test_invscaling_schedule():
@@ -144,4 +144,4 @@ def test_zero_weight_batch_is_skipped():
     trainer = _trainer()
     before = trainer.net.get_state()
     assert trainer.train_batch(X[:8], y[:8], np.zeros(8)) == 0.0
-    np.testing.assert_array_equal(trainer.net.params, before)
+    np.testing.assert_array_equal(trainer.net.params, before[0])

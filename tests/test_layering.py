@@ -1,0 +1,36 @@
+"""The layering rules: the core never imports scikit-learn."""
+
+import ast
+import pathlib
+
+import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "skdeep"
+
+
+def _imported_modules(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((PACKAGE / "nn").glob("*.py")) + sorted((PACKAGE / "train").glob("*.py")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_core_and_training_loop_do_not_import_sklearn(path):
+    modules = set(_imported_modules(path))
+    assert not {m for m in modules if m.split(".")[0] == "sklearn"}
+    assert modules <= {
+        "numpy",
+        "scipy",
+        "scipy.special",
+        "scipy.optimize",
+        "math",
+        "__future__",
+        None,
+    } | {m for m in modules if m is None}
