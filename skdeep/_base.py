@@ -240,6 +240,21 @@ class BaseMLP(BaseEstimator, ABC):
             raise ValueError(NON_FINITE_MESSAGE)
         return self
 
+    def _build_unfitted(self, X, y, sample_weight=None, dtype=np.float64):
+        """Validate ``(X, y)`` and build the initialized, untrained network in
+        ``dtype`` (for diagnostics). Returns ``X``, the 2-D target and the
+        sample weights, converted."""
+        hidden = self._hidden_sizes()
+        self._dropout_rates(len(hidden))
+        X, Y, _ = self._validate_input(X, y, incremental=False, reset=True)
+        X = X.astype(dtype, copy=False)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
+        rng = self._make_rng()
+        self._initialize(X.shape[1], hidden, Y.shape[1], dtype, rng)
+        self._network.set_rng(rng)
+        return X, Y.astype(dtype, copy=False), sample_weight
+
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]

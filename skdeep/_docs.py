@@ -4,13 +4,18 @@ COMMON_PARAMETERS = """\
 hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of units in the ith hidden layer.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation of the hidden layers: ``f(x) = x``, ``1 / (1 + exp(-x))``,
-        ``tanh(x)`` or ``max(0, x)``.
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu', 'elu', \
+'gelu', 'silu'}, default='relu'
+        Activation of the hidden layers: ``x``, ``1 / (1 + exp(-x))``,
+        ``tanh(x)``, ``max(0, x)``, ``max(0.01 x, x)``, ``x if x > 0 else
+        exp(x) - 1``, ``x * Phi(x)`` (exact GELU) or ``x * sigmoid(x)``.
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'adagrad', 'rmsprop'}, default='adam'
         Weight optimizer: L-BFGS-B (full batch, via ``scipy.optimize``),
-        mini-batch SGD with momentum, or Adam.
+        mini-batch SGD with momentum, Adam, AdaGrad (steps divided by the
+        root of the summed squared gradients; it usually wants
+        ``learning_rate_init`` around 0.01 to 0.1) or RMSProp (divided by the
+        root of their moving average, decay ``rho``).
 
     alpha : float, default=0.0001
         Strength of the L2 penalty ``alpha / 2 * ||W||^2`` on the weights (not
@@ -20,10 +25,17 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Mini-batch size of the stochastic solvers; ``'auto'`` means
         ``min(200, n_samples)``. Ignored by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Step-size schedule of 'sgd': constant; ``learning_rate_init /
-        (t + 1) ** power_t`` with ``t`` the samples seen; or divided by 5 each
-        time ``n_iter_no_change`` epochs fail to improve by ``tol``.
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'plateau'}, \
+default='constant'
+        Step-size schedule. 'invscaling' and 'adaptive' act on 'sgd' only, as
+        in scikit-learn: ``learning_rate_init / (t + 1) ** power_t`` with
+        ``t`` the samples seen, or divided by 5 each time more than
+        ``n_iter_no_change`` epochs fail to improve the training loss by
+        ``tol``. 'plateau' works with every stochastic solver: the rate is
+        divided by ``plateau_factor`` each time more than
+        ``plateau_patience`` epochs fail to improve the validation score
+        (with early stopping) or the training loss by ``tol``. The rate of
+        every epoch is recorded in ``learning_rate_curve_``.
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd' and 'adam'.
@@ -81,7 +93,39 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Number of epochs without improvement tolerated (stochastic solvers).
 
     max_fun : int, default=15000
-        Maximum number of loss evaluations of 'lbfgs'."""
+        Maximum number of loss evaluations of 'lbfgs'.
+
+    dropout : float or array-like of float, default=0.0
+        Probability of dropping each hidden unit during training, in [0, 1):
+        one value for all hidden layers or one per hidden layer. A fresh
+        mask is drawn per example and unit at every training pass (inverted
+        dropout, so prediction is deterministic and needs no rescaling).
+        Requires a stochastic solver.
+
+    batch_norm : bool, default=False
+        Normalize each hidden layer's pre-activations with the (sample-
+        weighted) mini-batch mean and variance, then scale and shift them by
+        learned ``gamma`` and ``beta`` (which replace the layer's bias).
+
+    batch_norm_stats : {'running', 'full'}, default='running'
+        Statistics used at prediction: running averages kept during training
+        (update rate 0.1), or the population moments from one pass over the
+        training data after training. 'lbfgs' always uses the full pass.
+
+    weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', \
+'he_normal'}, default='glorot_uniform'
+        Weight initializer; biases start at zero. 'glorot_uniform' is
+        scikit-learn's: ``U(-b, b)``, ``b = sqrt(6 / (fan_in + fan_out))``
+        (``sqrt(2 / ...)`` for logistic units).
+
+    rho : float, default=0.9
+        Decay rate of RMSProp's moving average of squared gradients.
+
+    plateau_factor : float, default=2.0
+        Divisor of the learning rate of the 'plateau' schedule (> 1).
+
+    plateau_patience : int, default=5
+        Number of non-improving epochs tolerated by the 'plateau' schedule."""
 
 COMMON_ATTRIBUTES = """\
 loss_ : float
@@ -101,6 +145,13 @@ loss_ : float
     best_validation_score_ : float or None
         Best validation score with early stopping, else None.
 
+    learning_rate_curve_ : list of float
+        Learning rate in effect during each epoch (stochastic solvers).
+
+    batch_norm_params_ : list of dict
+        With ``batch_norm=True``: per hidden layer, views of ``gamma``,
+        ``beta``, ``running_mean`` and ``running_var``.
+
     t_ : int
         Number of training samples seen by the stochastic solver.
 
@@ -108,7 +159,8 @@ loss_ : float
         Weight matrix of each layer (views of the fitted parameters).
 
     intercepts_ : list of ndarray of shape (n_out,)
-        Bias vector of each layer.
+        Bias vector of each layer (with ``batch_norm=True`` only the output
+        layer has one).
 
     n_features_in_ : int
         Number of features seen during fit.
