@@ -226,7 +226,7 @@ class BaseMLP(BaseEstimator, ABC):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
-        rng = self._make_rng()
+        rng = self._make_rng(0 if first_pass else self.__dict__.get("t_", 0))
         if first_pass:
             self._initialize(X.shape[1], hidden, Y.shape[1], X.dtype, rng)
         else:
@@ -280,9 +280,16 @@ class BaseMLP(BaseEstimator, ABC):
             )
         return rates
 
-    def _make_rng(self):
-        """One Generator per fit, derived from ``random_state``."""
+    def _make_rng(self, samples_seen=0):
+        """One Generator per call, derived from ``random_state``.
+
+        With an int seed, a call that continues training (``partial_fit``,
+        warm start) also mixes in the number of samples seen, so successive
+        calls draw new shuffles and dropout masks, reproducibly.
+        """
         if isinstance(self.random_state, Integral):
+            if samples_seen:
+                return np.random.default_rng([self.random_state, samples_seen])
             return np.random.default_rng(self.random_state)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         return np.random.default_rng(seed)

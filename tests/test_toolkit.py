@@ -312,3 +312,33 @@ def test_overfit_small_flags_unnormalized_saturated_networks(digits):
     text = " ".join(report.hints)
     assert "StandardScaler" in text and "saturated" in text
     assert "learning_rate_init" in text
+
+
+def test_partial_fit_calls_draw_new_masks_reproducibly(digits, monkeypatch):
+    X, y = digits
+    classes = np.unique(y)
+    drawn = []
+    original = Dropout.forward
+
+    def recording(self, X, training=False):
+        out = original(self, X, training)
+        if training:
+            drawn.append(self._cache.copy())
+        return out
+
+    monkeypatch.setattr(Dropout, "forward", recording)
+
+    def masks_per_call(seed):
+        clf = MLPClassifier((16,), dropout=0.5, random_state=seed)
+        masks = []
+        for _ in range(3):
+            clf.partial_fit(X[:50], y[:50], classes=classes)
+            masks.append(drawn[-1])
+        assert all(not hasattr(layer, "_cache") for layer in clf._network.layers)
+        return masks
+
+    first, again = masks_per_call(0), masks_per_call(0)
+    assert not np.array_equal(first[0], first[1])
+    assert not np.array_equal(first[1], first[2])
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)

@@ -75,6 +75,7 @@ def gradient_norms(net, loss, X, y, sample_weight=None):
     loss.forward(Z, y, sample_weight)
     net.backward(loss.backward())
     net.set_state(state)  # training-mode statistics are not kept
+    net.clear_caches()
     return [
         float(np.linalg.norm(layer.grads["W"]))
         for layer in net.layers

@@ -129,6 +129,11 @@ class Sequential:
                 X = layer.forward(X, training)
         return X
 
+    def clear_caches(self):
+        """Drop what training-mode forward passes cached for backward."""
+        for layer in self.layers:
+            layer.__dict__.pop("_cache", None)
+
     def set_rng(self, rng):
         """Give the Generator ``rng`` to every layer that draws randomness."""
         for layer in self.layers:

@@ -66,4 +66,5 @@ def fit_lbfgs(
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
     )
     net.params[...] = result.x
+    net.clear_caches()
     return result

@@ -112,6 +112,7 @@ class Trainer:
             self.interrupted = self.stop = True
         self.net.set_rng(None)
         self._notify("on_train_end")
+        self.net.clear_caches()
         return self
 
     def _run_epoch(self, X, y, sample_weight):
