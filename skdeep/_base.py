@@ -338,18 +338,29 @@ class BaseMLP(BaseEstimator, ABC):
             if (self.activation, self.weight_init) == ("logistic", "glorot_uniform")
             else None
         )
+        # ... and its biases, drawn from the weights' range (others start at 0)
+        bias = "uniform" if self.weight_init == "glorot_uniform" else "zeros"
         layers = []
         rates = self._dropout_rates(len(units) - 2)
         for n_in, n_out, rate in zip(units[:-2], units[1:-1], rates):
             layers.append(
-                Dense(n_in, n_out, self.weight_init, gain, use_bias=not self.batch_norm)
+                Dense(
+                    n_in,
+                    n_out,
+                    self.weight_init,
+                    gain,
+                    use_bias=not self.batch_norm,
+                    bias_init=bias,
+                )
             )
             if self.batch_norm:
                 layers.append(BatchNorm(n_out))
             layers.append(ACTIVATIONS[self.activation]())
             if rate:
                 layers.append(Dropout(rate))
-        layers.append(Dense(units[-2], units[-1], self.weight_init, gain))
+        layers.append(
+            Dense(units[-2], units[-1], self.weight_init, gain, bias_init=bias)
+        )
         return Sequential(layers, dtype=dtype)
 
     def _loss_function(self):

@@ -114,9 +114,10 @@ default='constant'
 
     weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', \
 'he_normal'}, default='glorot_uniform'
-        Weight initializer; biases start at zero. 'glorot_uniform' is
-        scikit-learn's: ``U(-b, b)``, ``b = sqrt(6 / (fan_in + fan_out))``
-        (``sqrt(2 / ...)`` for logistic units).
+        Weight initializer. 'glorot_uniform' is scikit-learn's: weights and
+        biases from ``U(-b, b)``, ``b = sqrt(6 / (fan_in + fan_out))``
+        (``sqrt(2 / ...)`` for logistic units). With the others, biases
+        start at zero.
 
     rho : float, default=0.9
         Decay rate of RMSProp's moving average of squared gradients.

@@ -119,15 +119,27 @@ class Dense(Layer):
         with Glorot-uniform for logistic units).
     use_bias : bool, default=True
         Whether the layer has a bias ``b``.
+    bias_init : {"zeros", "uniform"}, default="zeros"
+        Zero biases, or scikit-learn's choice: drawn, after the weights, from
+        the same uniform range as Glorot-uniform weights.
     """
 
-    def __init__(self, n_in, n_out, init="glorot_uniform", gain=None, use_bias=True):
+    def __init__(
+        self,
+        n_in,
+        n_out,
+        init="glorot_uniform",
+        gain=None,
+        use_bias=True,
+        bias_init="zeros",
+    ):
         super().__init__()
         self.n_in = n_in
         self.n_out = n_out
         self.init = init
         self.gain = gain
         self.use_bias = use_bias
+        self.bias_init = bias_init
 
     def param_specs(self):
         specs = [("W", (self.n_in, self.n_out), True)]
@@ -139,7 +151,13 @@ class Dense(Layer):
         W = self.params["W"]
         kwargs = {} if self.gain is None else {"gain": self.gain}
         W[...] = INITIALIZERS[self.init](self.n_in, self.n_out, rng, W.dtype, **kwargs)
-        if self.use_bias:
+        if not self.use_bias:
+            return
+        if self.bias_init == "uniform":
+            gain = 6.0 if self.gain is None else self.gain
+            bound = np.sqrt(gain / (self.n_in + self.n_out))
+            self.params["b"][...] = rng.uniform(-bound, bound, self.n_out)
+        else:
             self.params["b"][...] = 0
 
     def forward(self, X, training=False):
