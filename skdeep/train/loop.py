@@ -124,11 +124,12 @@ class Trainer:
             if order is not None:
                 rows = order[rows]
             sw = None if sample_weight is None else sample_weight[rows]
-            batch_loss = self.train_batch(X[rows], y[rows], sw)
+            y_batch = y[rows]
+            batch_loss = self.train_batch(X[rows], y_batch, sw)
             if not math.isfinite(batch_loss):
                 self._diverge()
                 return
-            total += batch_loss * y[rows].shape[0]
+            total += batch_loss * y_batch.shape[0]
         if not np.isfinite(self.net.params).all():
             self._diverge()
             return
