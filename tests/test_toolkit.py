@@ -300,7 +300,7 @@ def test_check_gradients_detects_a_wrong_gradient(monkeypatch):
     from skdeep.nn.layers import Tanh
 
     X, y = small_problem()
-    monkeypatch.setattr(Tanh, "derivative", lambda self, X, Y: 1 - Y)
+    monkeypatch.setattr(Tanh, "derivative", lambda self, X, Y, dLdy: dLdy * (1 - Y))
     assert check_gradients(MLPClassifier((5,), activation="tanh"), X, y) > 1e-2
 
 

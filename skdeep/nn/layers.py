@@ -14,6 +14,10 @@ The layer contract (after Torch7's ``nn.Module``):
 * ``backward(dLdy)`` receives dL/d(output), writes the gradients of the
   layer's own parameters into its ``grads`` views and returns dL/d(input)
   (or ``None`` when ``needs_input_grad`` is False, as for the first layer).
+  ``dLdy`` belongs to the callee, which may overwrite it.
+* A layer with ``fresh_output = True`` returns a new array that it keeps no
+  reference to; the network then lets the next layer, if its
+  ``inplace`` attribute exists, compute in place in that array.
 * Layers with running state that is not learned by gradient (batch
   normalization's statistics) list it in ``buffer_specs()``; it lives in the
   network's flat ``buffers`` array and is saved and restored with the
@@ -62,6 +66,7 @@ class Layer:
     needs_input_grad = True
     uses_sample_weight = False
     needs_rng = False
+    fresh_output = False
 
     def __init__(self):
         self.params = {}
@@ -124,6 +129,8 @@ class Dense(Layer):
         the same uniform range as Glorot-uniform weights.
     """
 
+    fresh_output = True
+
     def __init__(
         self,
         n_in,
@@ -184,31 +191,45 @@ class Dense(Layer):
 class Activation(Layer):
     """Element-wise activation ``outputs = g(inputs)``.
 
-    Subclasses define ``function(X)`` and ``derivative(X, Y)``, the latter
-    giving ``g'`` from the input ``X`` and the output ``Y`` (whichever is
-    cheaper). ``cache_input`` says whether the derivative needs ``X``.
+    Subclasses define ``function(X, out)`` and ``derivative(X, Y, dLdy)``.
+    ``function`` writes into ``out`` when it is given (the network passes the
+    input itself when the previous layer's output is fresh, see
+    ``inplace``). ``derivative`` multiplies ``dLdy`` in place by ``g'``,
+    computed from the input ``X`` or the output ``Y`` (whichever is
+    cheaper); ``cache_input`` says whether it needs ``X``.
+
+    Attributes
+    ----------
+    inplace : bool
+        Whether ``forward`` may overwrite its input (set by the network).
     """
 
     name = None
     cache_input = False
 
-    def function(self, X):
-        """Return ``g(X)``."""
+    def __init__(self):
+        super().__init__()
+        self.inplace = False
+
+    def function(self, X, out=None):
+        """Return ``g(X)``, written into ``out`` if given."""
         raise NotImplementedError
 
-    def derivative(self, X, Y):
-        """Return ``g'(X)`` given the input ``X`` and output ``Y = g(X)``."""
+    def derivative(self, X, Y, dLdy):
+        """Multiply ``dLdy`` in place by ``g'(X)``, given ``X`` and
+        ``Y = g(X)``; return it."""
         raise NotImplementedError
 
     def forward(self, X, training=False):
-        Y = self.function(X)
+        in_place = self.inplace and not self.cache_input
+        Y = self.function(X, out=X if in_place else None)
         if training:
             self._cache = (X if self.cache_input else None, Y)
         return Y
 
     def backward(self, dLdy):
         X, Y = self._cache
-        return dLdy * self.derivative(X, Y)
+        return self.derivative(X, Y, dLdy)
 
 
 class Identity(Activation):
@@ -216,10 +237,10 @@ class Identity(Activation):
 
     name = "identity"
 
-    def function(self, X):
+    def function(self, X, out=None):
         return X
 
-    def backward(self, dLdy):
+    def derivative(self, X, Y, dLdy):
         return dLdy
 
 
@@ -228,11 +249,13 @@ class Logistic(Activation):
 
     name = "logistic"
 
-    def function(self, X):
-        return expit(X)
+    def function(self, X, out=None):
+        return expit(X, out=out)
 
-    def derivative(self, X, Y):
-        return Y * (1 - Y)
+    def derivative(self, X, Y, dLdy):
+        dLdy *= Y
+        dLdy *= 1 - Y
+        return dLdy
 
 
 class Tanh(Activation):
@@ -240,11 +263,14 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def function(self, X):
-        return np.tanh(X)
+    def function(self, X, out=None):
+        return np.tanh(X, out=out)
 
-    def derivative(self, X, Y):
-        return 1 - Y * Y
+    def derivative(self, X, Y, dLdy):
+        square = Y * Y
+        np.subtract(1, square, out=square)
+        dLdy *= square
+        return dLdy
 
 
 class ReLU(Activation):
@@ -252,11 +278,12 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def function(self, X):
-        return np.maximum(X, 0)
+    def function(self, X, out=None):
+        return np.maximum(X, 0, out=out)
 
-    def derivative(self, X, Y):
-        return Y > 0
+    def derivative(self, X, Y, dLdy):
+        np.multiply(dLdy, Y > 0, out=dLdy)
+        return dLdy
 
 
 class LeakyReLU(Activation):
@@ -269,11 +296,12 @@ class LeakyReLU(Activation):
         super().__init__()
         self.slope = slope
 
-    def function(self, X):
+    def function(self, X, out=None):
         return np.where(X > 0, X, self.slope * X)
 
-    def derivative(self, X, Y):
-        return np.where(X > 0, 1.0, self.slope).astype(X.dtype, copy=False)
+    def derivative(self, X, Y, dLdy):
+        dLdy *= np.where(X > 0, 1.0, self.slope).astype(X.dtype, copy=False)
+        return dLdy
 
 
 class ELU(Activation):
@@ -283,11 +311,12 @@ class ELU(Activation):
     name = "elu"
     cache_input = True
 
-    def function(self, X):
+    def function(self, X, out=None):
         return np.where(X > 0, X, np.expm1(np.minimum(X, 0)))
 
-    def derivative(self, X, Y):
-        return np.where(X > 0, 1.0, Y + 1).astype(X.dtype, copy=False)
+    def derivative(self, X, Y, dLdy):
+        dLdy *= np.where(X > 0, 1.0, Y + 1).astype(X.dtype, copy=False)
+        return dLdy
 
 
 class GELU(Activation):
@@ -297,12 +326,13 @@ class GELU(Activation):
     name = "gelu"
     cache_input = True
 
-    def function(self, X):
+    def function(self, X, out=None):
         return X * (0.5 * (1 + erf(X / np.sqrt(2))))
 
-    def derivative(self, X, Y):
+    def derivative(self, X, Y, dLdy):
         cdf = 0.5 * (1 + erf(X / np.sqrt(2)))
-        return cdf + X * np.exp(-0.5 * X * X) / np.sqrt(2 * np.pi)
+        dLdy *= cdf + X * np.exp(-0.5 * X * X) / np.sqrt(2 * np.pi)
+        return dLdy
 
 
 class SiLU(Activation):
@@ -312,12 +342,13 @@ class SiLU(Activation):
     name = "silu"
     cache_input = True
 
-    def function(self, X):
+    def function(self, X, out=None):
         return X * expit(X)
 
-    def derivative(self, X, Y):
+    def derivative(self, X, Y, dLdy):
         s = expit(X)
-        return s * (1 + X * (1 - s))
+        dLdy *= s * (1 + X * (1 - s))
+        return dLdy
 
 
 ACTIVATIONS = {
@@ -384,6 +415,7 @@ class BatchNorm(Layer):
     """
 
     uses_sample_weight = True
+    fresh_output = True
 
     def __init__(self, n_units, momentum=0.1, eps=1e-5):
         super().__init__()

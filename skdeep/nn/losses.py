@@ -9,7 +9,7 @@ loss over samples, summed over outputs, and caches what ``backward()`` needs;
 """
 
 import numpy as np
-from scipy.special import expit, logsumexp, xlogy
+from scipy.special import expit, xlogy
 
 __all__ = [
     "Loss",
@@ -21,17 +21,28 @@ __all__ = [
 ]
 
 
-def _weights(y, sample_weight, dtype):
-    """Return per-sample weights normalized to sum 1, shape (n_samples, 1)."""
-    n = y.shape[0]
+def _weights(n, sample_weight, dtype):
+    """Per-sample weights summing to 1: the scalar ``1 / n`` without sample
+    weights, else a column of shape (n_samples, 1)."""
     if sample_weight is None:
-        return np.full((n, 1), 1.0 / n, dtype=dtype)
+        return 1.0 / n
     w = np.asarray(sample_weight, dtype=dtype).reshape(-1, 1)
     return w / w.sum()
 
 
+def _weighted_sum(values, w):
+    """``sum(w * values)`` for a scalar or column ``w``, as a float."""
+    if np.ndim(w) == 0:
+        return float(values.sum()) * w
+    return float(np.sum(values * w))
+
+
 class Loss:
     """Base class: a link ``output`` plus a loss with its gradient in ``Z``.
+
+    Subclasses define ``output(Z)`` (the link) and ``evaluate(Z, y)``, which
+    returns the link's output together with the per-sample, per-output loss,
+    sharing whatever the two have in common (one exponential for softmax).
 
     Attributes
     ----------
@@ -45,9 +56,13 @@ class Loss:
         """Apply the output link to ``Z`` (new array)."""
         raise NotImplementedError
 
+    def evaluate(self, Z, y):
+        """Return ``(output(Z), loss)``, the loss of shape (n_samples, n_out)."""
+        raise NotImplementedError
+
     def pointwise(self, Z, y):
         """Return the per-sample, per-output loss of shape (n_samples, n_out)."""
-        raise NotImplementedError
+        return self.evaluate(Z, y)[1]
 
     def forward(self, Z, y, sample_weight=None):
         """Return the weighted mean loss; cache what ``backward`` needs.
@@ -65,15 +80,15 @@ class Loss:
         -------
         loss : float
         """
-        w = _weights(y, sample_weight, Z.dtype)
-        self._cache = (Z, y, w)
-        return float(np.sum(w * self.pointwise(Z, y)))
+        w = _weights(y.shape[0], sample_weight, Z.dtype)
+        P, values = self.evaluate(Z, y)
+        self._cache = (P, y, w)
+        return _weighted_sum(values, w)
 
     def backward(self):
         """Return dL/dZ of the last ``forward`` call, shape of ``Z``."""
-        Z, y, w = self._cache
-        dLdz = self.output(Z)
-        dLdz -= y
+        P, y, w = self._cache
+        dLdz = P - y
         dLdz *= w
         return dLdz
 
@@ -94,9 +109,15 @@ class SoftmaxCrossEntropy(Loss):
         P /= P.sum(axis=1, keepdims=True)
         return P
 
-    def pointwise(self, Z, y):
-        log_p = Z - logsumexp(Z, axis=1, keepdims=True)
-        return -(y * log_p)
+    def evaluate(self, Z, y):
+        log_p = Z - Z.max(axis=1, keepdims=True)
+        P = np.exp(log_p)
+        total = P.sum(axis=1, keepdims=True)
+        P /= total
+        log_p -= np.log(total)
+        log_p *= y
+        np.negative(log_p, out=log_p)
+        return P, log_p
 
 
 class BinaryCrossEntropy(Loss):
@@ -108,8 +129,10 @@ class BinaryCrossEntropy(Loss):
     def output(self, Z):
         return expit(Z)
 
-    def pointwise(self, Z, y):
-        return np.logaddexp(0, Z) - y * Z
+    def evaluate(self, Z, y):
+        values = np.logaddexp(0, Z)
+        values -= y * Z
+        return expit(Z), values
 
 
 class SquaredError(Loss):
@@ -120,8 +143,9 @@ class SquaredError(Loss):
     def output(self, Z):
         return np.array(Z, copy=True)
 
-    def pointwise(self, Z, y):
-        return 0.5 * (Z - y) ** 2
+    def evaluate(self, Z, y):
+        residual = Z - y
+        return Z, 0.5 * residual * residual
 
 
 class PoissonDeviance(Loss):
@@ -133,8 +157,9 @@ class PoissonDeviance(Loss):
     def output(self, Z):
         return np.exp(Z)
 
-    def pointwise(self, Z, y):
-        return xlogy(y, y) - y * Z - y + np.exp(Z)
+    def evaluate(self, Z, y):
+        P = np.exp(Z)
+        return P, xlogy(y, y) - y * Z - y + P
 
 
 LOSSES = {

@@ -70,6 +70,9 @@ class Sequential:
         self._bind()
         if self.layers:
             self.layers[0].needs_input_grad = False
+        for before, layer in zip(self.layers, self.layers[1:]):
+            if hasattr(layer, "inplace"):
+                layer.inplace = before.fresh_output
 
     def _bind(self):
         params = [{} for _ in self.layers]
@@ -92,7 +95,9 @@ class Sequential:
             layer.bind(p, g, b)
 
     def __getstate__(self):
-        return self.__dict__.copy()
+        state = self.__dict__.copy()
+        state.pop("_decay_buf", None)  # scratch space
+        return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -167,8 +172,13 @@ class Sequential:
 
     def add_weight_decay(self, coef):
         """Add ``coef * W`` to the gradient of every decayed parameter."""
-        if coef:
-            self.grads[: self.n_decay] += coef * self.params[: self.n_decay]
+        if not coef:
+            return
+        buf = self.__dict__.get("_decay_buf")
+        if buf is None:
+            buf = self._decay_buf = np.empty(self.n_decay, dtype=self.dtype)
+        np.multiply(self.params[: self.n_decay], coef, out=buf)
+        self.grads[: self.n_decay] += buf
 
     def layer_params(self, name):
         """Return the views named ``name`` of every layer that has one."""

@@ -16,6 +16,10 @@ __all__ = ["Optimizer", "SGD", "Adam", "AdaGrad", "RMSProp", "OPTIMIZERS"]
 class Optimizer:
     """Base class.
 
+    ``step`` does what is global to a step (the step count, the step size)
+    in ``_prepare`` and the element-wise update of the flat arrays, weight
+    decay included, in ``_update``.
+
     Parameters
     ----------
     learning_rate : float
@@ -28,8 +32,36 @@ class Optimizer:
     def init(self, params):
         """Create the state for parameters shaped like ``params``."""
 
-    def step(self, params, grads):
-        """Update ``params`` in place from ``grads``."""
+    def step(self, params, grads, decay=0.0, n_decay=0):
+        """Update ``params`` in place from ``grads``.
+
+        Parameters
+        ----------
+        params, grads : ndarray of shape (n_params,)
+            Flat parameters (updated) and their gradient (used as scratch).
+        decay : float, default=0.0
+            L2 coefficient: ``decay * params[:n_decay]`` is added to the
+            gradient first (weight decay, in the step's scratch buffer).
+        n_decay : int, default=0
+            Number of leading parameters subject to ``decay``.
+        """
+        scalars = self._prepare()
+        buf = self._scratch(grads)
+        if decay and n_decay:
+            np.multiply(params[:n_decay], decay, out=buf[:n_decay])
+            grads[:n_decay] += buf[:n_decay]
+        self._update(params, grads, buf, *self._state(), *scalars)
+
+    def _prepare(self):
+        """Advance the global state; return the scalars ``_update`` needs."""
+        return ()
+
+    def _state(self):
+        """Return the state arrays, shaped like the parameters."""
+        return ()
+
+    def _update(self, params, grads, buf, *state_and_scalars):
+        """Update ``params`` in place (``buf``: scratch of the same size)."""
         raise NotImplementedError
 
     def _scratch(self, like):
@@ -76,18 +108,20 @@ class SGD(Optimizer):
     def init(self, params):
         self.velocity = np.zeros_like(params)
 
-    def step(self, params, grads):
-        lr, mu, v = self.learning_rate, self.momentum, self.velocity
-        step = self._scratch(grads)
-        np.multiply(grads, lr, out=step)
-        v *= mu
-        v -= step
+    def _state(self):
+        return (self.velocity,)
+
+    def _update(self, params, grads, buf, velocity):
+        lr, mu = self.learning_rate, self.momentum
+        grads *= lr
+        velocity *= mu
+        velocity -= grads
         if self.nesterov:
-            np.multiply(v, mu, out=step)
-            np.subtract(step, np.multiply(grads, lr), out=step)
-            params += step
+            np.multiply(velocity, mu, out=buf)
+            buf -= grads
+            params += buf
         else:
-            params += v
+            params += velocity
 
 
 class Adam(Optimizer):
@@ -96,6 +130,10 @@ class Adam(Optimizer):
     ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g^2``,
     ``w <- w - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)``
     (the bias correction folded into the step size, as in scikit-learn).
+
+    The moments are stored unnormalized, ``m / (1 - b1)`` and
+    ``v / (1 - b2)``, with the constant factors folded into the step size
+    and ``eps``: the same update in ten whole-array passes instead of twelve.
 
     Parameters
     ----------
@@ -123,25 +161,30 @@ class Adam(Optimizer):
 
     def init(self, params):
         self.t = 0
-        self.m = np.zeros_like(params)
-        self.v = np.zeros_like(params)
+        self.m = np.zeros_like(params)  # first moment / (1 - beta_1)
+        self.v = np.zeros_like(params)  # second moment / (1 - beta_2)
 
-    def step(self, params, grads):
+    def _state(self):
+        return self.m, self.v
+
+    def _prepare(self):
         self.t += 1
         b1, b2, t = self.beta_1, self.beta_2, self.t
-        buf = self._scratch(grads)
-        np.subtract(grads, self.m, out=buf)
-        buf *= 1 - b1
-        self.m += buf
+        root = math.sqrt(1 - b2)
+        bias_correction = math.sqrt(1 - b2**t) / (1 - b1**t)
+        step_size = self.learning_rate * bias_correction * (1 - b1) / root
+        return step_size, self.epsilon / root
+
+    def _update(self, params, grads, buf, m, v, step_size, epsilon):
+        m *= self.beta_1
+        m += grads
         np.multiply(grads, grads, out=buf)
-        buf -= self.v
-        buf *= 1 - b2
-        self.v += buf
-        lr_t = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
-        np.sqrt(self.v, out=buf)
-        buf += self.epsilon
-        np.divide(self.m, buf, out=buf)
-        buf *= lr_t
+        v *= self.beta_2
+        v += buf
+        np.sqrt(v, out=buf)
+        buf += epsilon
+        np.divide(m, buf, out=buf)
+        buf *= step_size
         params -= buf
 
 
@@ -173,13 +216,13 @@ class AdaGrad(Optimizer):
     def init(self, params):
         self.sum_squares = np.zeros_like(params)
 
-    def step(self, params, grads):
-        buf = self._scratch(grads)
+    def _state(self):
+        return (self.sum_squares,)
+
+    def _update(self, params, grads, buf, sum_squares):
         np.multiply(grads, grads, out=buf)
-        self.sum_squares += buf
-        _scaled_step(
-            params, grads, self.sum_squares, buf, self.learning_rate, self.epsilon
-        )
+        sum_squares += buf
+        _scaled_step(params, grads, sum_squares, buf, self.learning_rate, self.epsilon)
 
 
 class RMSProp(Optimizer):
@@ -213,15 +256,15 @@ class RMSProp(Optimizer):
     def init(self, params):
         self.mean_squares = np.zeros_like(params)
 
-    def step(self, params, grads):
-        buf = self._scratch(grads)
+    def _state(self):
+        return (self.mean_squares,)
+
+    def _update(self, params, grads, buf, mean_squares):
         np.multiply(grads, grads, out=buf)
-        buf -= self.mean_squares
+        buf -= mean_squares
         buf *= 1 - self.rho
-        self.mean_squares += buf
-        _scaled_step(
-            params, grads, self.mean_squares, buf, self.learning_rate, self.epsilon
-        )
+        mean_squares += buf
+        _scaled_step(params, grads, mean_squares, buf, self.learning_rate, self.epsilon)
 
 
 def _scaled_step(params, grads, squares, buf, learning_rate, epsilon):

@@ -148,12 +148,12 @@ class Trainer:
         loss = self.loss.forward(Z, y, sample_weight)
         net.backward(self.loss.backward())
         weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-        if self.alpha:
-            coef = self.alpha / weight_sum
+        coef = self.alpha / weight_sum
+        if coef:
             loss += 0.5 * coef * net.l2_penalty()
-            net.add_weight_decay(coef)
         if math.isfinite(loss):
-            self.optimizer.step(net.params, net.grads)
+            # weight decay is fused into the optimizer's pass over the buffer
+            self.optimizer.step(net.params, net.grads, coef, net.n_decay)
         return loss
 
     def _diverge(self):
