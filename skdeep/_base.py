@@ -99,6 +99,11 @@ class BaseMLP(BaseEstimator, ABC):
         "rho": [Interval(Real, 0, 1, closed="left")],
         "plateau_factor": [Interval(Real, 1, None, closed="neither")],
         "plateau_patience": [Interval(Integral, 0, None, closed="left")],
+        "dtype": [
+            None,
+            StrOptions({"float32", "float64"}),
+            Options(type, {np.float32, np.float64}),
+        ],
     }
 
     @abstractmethod
@@ -135,6 +140,7 @@ class BaseMLP(BaseEstimator, ABC):
         rho,
         plateau_factor,
         plateau_patience,
+        dtype,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -167,6 +173,7 @@ class BaseMLP(BaseEstimator, ABC):
         self.rho = rho
         self.plateau_factor = plateau_factor
         self.plateau_patience = plateau_patience
+        self.dtype = dtype
 
     # ----------------------------------------------------------- fitted views
     @property
@@ -228,9 +235,9 @@ class BaseMLP(BaseEstimator, ABC):
             )
         rng = self._make_rng(0 if first_pass else self.__dict__.get("t_", 0))
         if first_pass:
-            self._initialize(X.shape[1], hidden, Y.shape[1], X.dtype, rng)
-        else:
-            X = _as_dtype(X, self._network.dtype)
+            dtype = X.dtype if self.dtype is None else np.dtype(self.dtype)
+            self._initialize(X.shape[1], hidden, Y.shape[1], dtype, rng)
+        X = _as_dtype(X, self._network.dtype)
         Y = Y.astype(self._network.dtype, copy=False)
         if self.solver == "lbfgs":
             self._fit_lbfgs(X, Y, sample_weight)
@@ -575,8 +582,8 @@ class BaseMLP(BaseEstimator, ABC):
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        Z = self._network.forward(X, training=False)
-        return self._loss_function().output(Z)
+        X = _as_dtype(X, self._network.dtype)
+        return self._network.predict(X, self._loss_function().output)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

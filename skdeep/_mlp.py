@@ -101,6 +101,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         rho=0.9,
         plateau_factor=2.0,
         plateau_patience=5,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -134,6 +135,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             rho=rho,
             plateau_factor=plateau_factor,
             plateau_patience=plateau_patience,
+            dtype=dtype,
         )
 
     def _validate_input(self, X, y, incremental, reset):
@@ -375,6 +377,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         rho=0.9,
         plateau_factor=2.0,
         plateau_patience=5,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -408,6 +411,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             rho=rho,
             plateau_factor=plateau_factor,
             plateau_patience=plateau_patience,
+            dtype=dtype,
         )
 
     def _validate_input(self, X, y, incremental, reset):

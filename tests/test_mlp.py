@@ -63,6 +63,7 @@ def test_same_constructor_as_scikit_learn(ours, theirs):
         "rho",
         "plateau_factor",
         "plateau_patience",
+        "dtype",
     }
 
 
@@ -304,6 +305,33 @@ def test_float32_in_float32_out(iris):
     assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
     clf64 = quiet_fit(MLPClassifier(max_iter=20, random_state=0), X.astype(int), y)
     assert clf64.coefs_[0].dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", ["float32", np.float32])
+def test_dtype_float32_on_float64_input(iris, dtype):
+    X, y = iris
+    params = dict(max_iter=30, random_state=0)
+    clf = quiet_fit(MLPClassifier(dtype=dtype, **params), X, y)
+    assert all(W.dtype == np.float32 for W in clf.coefs_ + clf.intercepts_)
+    proba = clf.predict_proba(X)  # float64 input converted at prediction
+    assert proba.dtype == np.float32
+    # same initialization and trajectory as float64, to single precision
+    ref = quiet_fit(MLPClassifier(**params), X, y)
+    np.testing.assert_allclose(proba, ref.predict_proba(X), atol=2e-3)
+    reg = quiet_fit(MLPRegressor(dtype="float32", max_iter=5), X, X[:, 0])
+    assert reg.predict(X).dtype == np.float32
+
+
+def test_dtype_float64_on_float32_input(iris):
+    X, y = iris
+    clf = quiet_fit(MLPClassifier(max_iter=5, dtype="float64"), X.astype("f4"), y)
+    assert clf.coefs_[0].dtype == np.float64
+
+
+def test_dtype_rejects_other_types(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="'dtype' parameter of MLPClassifier"):
+        MLPClassifier(dtype="float16").fit(X, y)
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])

@@ -134,6 +134,36 @@ class Sequential:
                 X = layer.forward(X, training)
         return X
 
+    def predict(self, X, link=None, block_size=4096):
+        """Inference on ``X`` in blocks of rows, so the hidden activations of
+        a block stay in cache and no full-size intermediate is allocated.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Input.
+        link : callable, default=None
+            Applied to each block's output (the loss's output link).
+        block_size : int, default=4096
+            Rows per block.
+
+        Returns
+        -------
+        out : ndarray of shape (n_samples, n_outputs)
+        """
+        n = X.shape[0]
+        if n <= block_size:
+            Z = self.forward(X)
+            return Z if link is None else link(Z)
+        out = None
+        for start in range(0, n, block_size):
+            Z = self.forward(X[start : start + block_size])
+            Z = Z if link is None else link(Z)
+            if out is None:
+                out = np.empty((n, *Z.shape[1:]), dtype=Z.dtype)
+            out[start : start + Z.shape[0]] = Z
+        return out
+
     def clear_caches(self):
         """Drop what training-mode forward passes cached for backward."""
         for layer in self.layers:

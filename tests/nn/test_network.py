@@ -74,3 +74,14 @@ def test_float32_network_computes_in_float32():
     net = Sequential([Dense(3, 2), ReLU(), Dense(2, 1)], dtype=np.float32)
     net.initialize(np.random.default_rng(0))
     assert net.forward(np.ones((2, 3), dtype=np.float32)).dtype == np.float32
+
+
+def test_blockwise_predict_equals_one_forward_pass():
+    rng = np.random.default_rng(5)
+    net = Sequential([Dense(4, 6), ReLU(), Dense(6, 3)])
+    net.initialize(rng)
+    X = rng.standard_normal((23, 4))
+    whole = net.forward(X)
+    blocks = net.predict(X, link=np.exp, block_size=5)
+    np.testing.assert_allclose(blocks, np.exp(whole), rtol=1e-12)
+    np.testing.assert_array_equal(net.predict(X, block_size=100), whole)
