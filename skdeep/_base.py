@@ -5,6 +5,8 @@ random_state, validation split, warnings); every computation on weights is
 delegated to :mod:`skdeep.nn` and :mod:`skdeep.train`.
 """
 
+import copy
+import functools
 import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
@@ -44,6 +46,29 @@ from .train import (
 )
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop")
+
+
+def atomic_fit(method):
+    """Decorate ``fit``/``partial_fit``: a call that raises (bad input,
+    divergence with nothing finite, a second Ctrl-C) leaves the estimator
+    exactly as it was before the call."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        params = self.get_params(deep=False)
+        backup = {
+            key: value if key in params else copy.deepcopy(value)
+            for key, value in self.__dict__.items()
+        }
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(backup)
+            raise
+
+    return wrapper
+
 
 NON_FINITE_MESSAGE = (
     "Solver produced non-finite parameter weights. The input data may"
@@ -388,6 +413,8 @@ class BaseMLP(BaseEstimator, ABC):
         )
         self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
         self.loss_ = float(result.fun)
+        if not np.isfinite(self.loss_):
+            raise ValueError(NON_FINITE_MESSAGE)
         # full-batch training: the population statistics are the batch's
         self._network.set_population_statistics(X, sample_weight)
 
@@ -525,16 +552,22 @@ class BaseMLP(BaseEstimator, ABC):
 
     def _warn_outcome(self, trainer, incremental):
         if trainer.diverged:
-            if not any(np.isfinite(self.loss_curve_)) and not incremental:
+            if trainer.epoch == 0:
+                # nothing finite in this call: it fails and is rolled back
                 raise ValueError(NON_FINITE_MESSAGE)
             warnings.warn(
                 "Training diverged: the loss became non-finite after %d epoch(s); "
-                "the last parameters with a finite loss were kept. Consider a lower "
-                "learning_rate_init." % trainer.epoch,
+                "the parameters of the epoch with the lowest training loss were "
+                "restored. Consider a lower learning_rate_init (it is %g) or "
+                "scaling the input." % (trainer.epoch, self.learning_rate_init),
                 ConvergenceWarning,
             )
         elif trainer.interrupted:
-            warnings.warn("Training interrupted by user.")
+            warnings.warn(
+                "Training interrupted by user after %d complete epoch(s); the "
+                "model keeps its parameters so far." % trainer.epoch,
+                UserWarning,
+            )
         elif not incremental and not trainer.stop and trainer.epoch == self.max_iter:
             warnings.warn(
                 "Stochastic Optimizer: Maximum iterations (%d) reached and the "
@@ -583,7 +616,15 @@ class BaseMLP(BaseEstimator, ABC):
             reset=False,
         )
         X = _as_dtype(X, self._network.dtype)
-        return self._network.predict(X, self._loss_function().output)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self._network.predict(X, self._loss_function().output)
+        if not np.isfinite(out).all():
+            raise ValueError(
+                "The network's output is not finite for some samples: the input "
+                f"has values too large for {self._network.dtype} arithmetic. "
+                "Scale the features, for example with StandardScaler."
+            )
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -607,7 +648,20 @@ def _split_indices(n_samples, n_val, labels, rng):
 
 
 def _as_dtype(X, dtype):
-    return X.astype(dtype, copy=False) if X.dtype != dtype else X
+    """Convert ``X`` to the network's dtype; values beyond its range are an
+    error, not silent infinities."""
+    if X.dtype == dtype:
+        return X
+    with np.errstate(over="ignore"):
+        converted = X.astype(dtype)
+    values = converted.data if hasattr(converted, "tocsr") else converted
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"Input X contains values too large for {np.dtype(dtype).name}, the "
+            "dtype of the model's computations. Scale the features, or use "
+            "dtype='float64'."
+        )
+    return converted
 
 
 def _say(verbose, message):

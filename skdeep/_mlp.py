@@ -13,10 +13,18 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._base import _STOCHASTIC_SOLVERS, BaseMLP
+from ._base import _STOCHASTIC_SOLVERS, BaseMLP, atomic_fit
 from ._docs import fill_doc
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
+
+
+def _check_two_classes(classes, name):
+    if len(classes) < 2:
+        raise ValueError(
+            f"{name} needs samples of at least 2 classes in the data, but the "
+            f"data contains only one class: {classes[0]!r}."
+        )
 
 
 def _partial_fit_available(estimator):
@@ -153,6 +161,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if "classes_" not in self.__dict__ or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
+            if self._label_binarizer.y_type_ != "multilabel-indicator":
+                _check_two_classes(self.classes_, type(self).__name__)
         else:
             self._check_known_classes(y)
         Y = self._label_binarizer.transform(y)
@@ -189,6 +199,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
 
@@ -210,6 +221,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 
@@ -442,6 +454,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return r2_score(y, y_pred, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
 
@@ -463,6 +476,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
 

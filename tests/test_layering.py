@@ -31,6 +31,8 @@ def test_core_and_training_loop_do_not_import_sklearn(path):
         "scipy.special",
         "scipy.optimize",
         "math",
+        "signal",  # Ctrl-C handling in the training loop
+        "threading",
         "__future__",
         None,
     } | {m for m in modules if m is None}

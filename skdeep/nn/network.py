@@ -24,8 +24,9 @@ class Sequential:
     ----------
     params : ndarray of shape (n_params,)
         All parameters, flat.
-    grads : ndarray of shape (n_params,)
-        Gradient of the last backward pass, same layout as ``params``.
+    grads : ndarray of shape (n_params,) or None
+        Gradient of the last backward pass, same layout as ``params``; None
+        after :meth:`release_grads` until the next backward pass.
     n_decay : int
         Number of leading entries of ``params`` subject to weight decay.
     buffers : ndarray of shape (n_buffers,)
@@ -82,7 +83,8 @@ class Sequential:
         for i, name, shape, _ in self._layout:
             stop = start + int(np.prod(shape))
             params[i][name] = self.params[start:stop].reshape(shape)
-            grads[i][name] = self.grads[start:stop].reshape(shape)
+            if self.grads is not None:
+                grads[i][name] = self.grads[start:stop].reshape(shape)
             self.param_slices.append((i, name, slice(start, stop)))
             start = stop
         buffers = [{} for _ in self.layers]
@@ -94,13 +96,27 @@ class Sequential:
         for layer, p, g, b in zip(self.layers, params, grads, buffers):
             layer.bind(p, g, b)
 
+    def release_grads(self):
+        """Free the gradient buffer; the next ``backward`` allocates it again."""
+        self.grads = None
+        self._bind()
+
+    def _ensure_grads(self):
+        if self.grads is None:
+            self.grads = np.zeros_like(self.params)
+            self._bind()
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_decay_buf", None)  # scratch space
+        state["grads"] = None  # work space, not part of the model
+        # a plain string, so that skops needs to trust only skdeep's types
+        state["dtype"] = self.dtype.name
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.dtype = np.dtype(self.dtype)
         self._bind()
 
     def initialize(self, rng):
@@ -165,7 +181,9 @@ class Sequential:
         return out
 
     def clear_caches(self):
-        """Drop what training-mode forward passes cached for backward."""
+        """Drop what training-mode forward passes cached for backward, and
+        scratch space."""
+        self.__dict__.pop("_decay_buf", None)
         for layer in self.layers:
             layer.__dict__.pop("_cache", None)
 
@@ -191,6 +209,7 @@ class Sequential:
 
     def backward(self, dLdz):
         """Backpropagate ``dLdz`` through the layers, filling ``grads``."""
+        self._ensure_grads()
         for layer in reversed(self.layers):
             dLdz = layer.backward(dLdz)
         return dLdz

@@ -64,6 +64,10 @@ class Optimizer:
         """Update ``params`` in place (``buf``: scratch of the same size)."""
         raise NotImplementedError
 
+    def release_scratch(self):
+        """Free the scratch buffer (recreated by the next step)."""
+        self.__dict__.pop("_buf", None)
+
     def _scratch(self, like):
         buf = getattr(self, "_buf", None)
         if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:

@@ -67,4 +67,5 @@ def fit_lbfgs(
     )
     net.params[...] = result.x
     net.clear_caches()
+    net.release_grads()
     return result

@@ -4,12 +4,19 @@ One :class:`Trainer` runs epochs of forward -> loss -> backward -> optimizer
 step over shuffled mini-batches, keeps the per-epoch history, and lets
 callbacks (early stopping, learning-rate schedules, logging) act at the end of
 each epoch. Callbacks stop training by setting ``trainer.stop``; nothing is
-signalled with exceptions. A real Ctrl-C (KeyboardInterrupt) ends the epoch
-loop cleanly, and a non-finite loss stops training with the last finite
-parameters restored.
+signalled with exceptions.
+
+Nothing is lost when training goes wrong: a Ctrl-C during training lets the
+current batch finish and then stops (a second Ctrl-C interrupts at once); a
+KeyboardInterrupt raised from inside the loop stops it too, restoring the
+best parameters so far if it arrived in the middle of an update; a
+non-finite loss or parameter stops training with the parameters of the epoch
+with the lowest loss restored (the starting parameters if none finished).
 """
 
 import math
+import signal
+import threading
 
 import numpy as np
 
@@ -100,19 +107,24 @@ class Trainer:
         """
         self.epoch, self.stop = 0, False
         self.diverged = self.interrupted = False
-        self._last_good = self.net.get_state()
+        self._best = (math.inf, self.net.get_state())
+        self._updating = False
         self.net.set_rng(self.rng)
         self._notify("on_train_begin")
         try:
             # overflow on the way to divergence is detected and reported
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(over="ignore", invalid="ignore"), _DeferredInterrupt(self):
                 while self.epoch < max_epochs and not self.stop:
                     self._run_epoch(X, y, sample_weight)
         except KeyboardInterrupt:
             self.interrupted = self.stop = True
+            if self._updating:  # parameters half-updated
+                self.net.set_state(self._best[1])
         self.net.set_rng(None)
         self._notify("on_train_end")
         self.net.clear_caches()
+        self.net.release_grads()
+        self.optimizer.release_scratch()
         return self
 
     def _run_epoch(self, X, y, sample_weight):
@@ -130,13 +142,17 @@ class Trainer:
                 self._diverge()
                 return
             total += batch_loss * y_batch.shape[0]
+            if self.interrupted:  # Ctrl-C during this batch: stop after it
+                self.stop = True
+                return
         if not np.isfinite(self.net.params).all():
             self._diverge()
             return
         self.epoch += 1
         self.n_samples_seen += n
         self.loss_curve.append(total / n)
-        self._last_good = self.net.get_state()
+        if self.loss_curve[-1] <= self._best[0]:
+            self._best = (self.loss_curve[-1], self.net.get_state())
         self._notify("on_epoch_end")
 
     def train_batch(self, X, y, sample_weight=None):
@@ -152,14 +168,45 @@ class Trainer:
         if coef:
             loss += 0.5 * coef * net.l2_penalty()
         if math.isfinite(loss):
-            # weight decay is fused into the optimizer's pass over the buffer
+            # weight decay is applied in the optimizer's step
+            self._updating = True
             self.optimizer.step(net.params, net.grads, coef, net.n_decay)
+            self._updating = False
         return loss
 
     def _diverge(self):
-        self.net.set_state(self._last_good)
+        self.net.set_state(self._best[1])
         self.diverged = self.stop = True
 
     def _notify(self, event):
         for callback in self.callbacks:
             getattr(callback, event)(self)
+
+
+class _DeferredInterrupt:
+    """While training in the main thread, turn the first Ctrl-C into a
+    request to stop after the current batch (``trainer.interrupted``); a
+    second Ctrl-C raises KeyboardInterrupt as usual. Does nothing in other
+    threads or when the program has its own SIGINT handler."""
+
+    def __init__(self, trainer):
+        self.trainer = trainer
+        self.previous = None
+
+    def __enter__(self):
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.trainer.interrupted:
+            raise KeyboardInterrupt
+        self.trainer.interrupted = True
+
+    def __exit__(self, *exc_info):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False
