@@ -143,6 +143,34 @@ def test_bad_fit_input_raises_and_keeps_the_fitted_model(case, call, message):
     np.testing.assert_array_equal(est.predict_proba(X4), before.predict_proba(X4))
 
 
+# where scikit-learn's MLP accepts the input (and returns nonsense)
+SKLEARN_ACCEPTS = {"one class", "negative sample_weight"}
+
+
+@pytest.mark.parametrize(
+    "case, call",
+    [c[:2] for c in BAD_FIT + BAD_PREDICT],
+    ids=[c[0] for c in BAD_FIT + BAD_PREDICT],
+)
+def test_same_exception_type_as_scikit_learn(case, call):
+    from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+
+    errors = []
+    for Estimator in (MLPClassifier, SkMLPClassifier):
+        est = quiet(Estimator(hidden_layer_sizes=(8,), max_iter=20).fit, X4, Y3)
+        try:
+            quiet(call, est)
+            errors.append(None)
+        except Exception as error:  # noqa: BLE001 - the type is the point
+            errors.append(type(error))
+    ours, theirs = errors
+    assert ours is not None and issubclass(ours, ValueError)
+    if case in SKLEARN_ACCEPTS:
+        assert theirs is None
+    else:
+        assert ours is theirs
+
+
 @pytest.mark.parametrize("params, message", BAD_PARAMS)
 def test_bad_parameters_raise_and_keep_the_fitted_model(params, message):
     est = fitted_classifier()
