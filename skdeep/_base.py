@@ -1,20 +1,18 @@
 """BaseMLP: the scikit-learn side of both estimators.
 
-Everything scikit-learn lives here (parameter validation, ``validate_data``,
-random_state, validation split, warnings); every computation on weights is
-delegated to :mod:`skdeep.nn` and :mod:`skdeep.train`.
+Everything scikit-learn lives here and in :mod:`skdeep._stochastic`
+(parameter validation, ``validate_data``, random_state, validation split,
+warnings); every computation on weights is delegated to :mod:`skdeep.nn` and
+:mod:`skdeep.train`.
 """
 
 import copy
 import functools
-import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.optimize import _check_optimize_result
@@ -24,26 +22,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._stochastic import NON_FINITE_MESSAGE, StochasticFitMixin
 from .nn import (
     ACTIVATIONS,
     LOSSES,
-    OPTIMIZERS,
     BatchNorm,
     Dense,
     Dropout,
     Sequential,
 )
 from .nn.init import INITIALIZERS
-from .train import (
-    DivideRate,
-    EpochLogger,
-    InvScaling,
-    PlateauMonitor,
-    RateRecorder,
-    Trainer,
-    ValidationScore,
-    fit_lbfgs,
-)
+from .train import fit_lbfgs
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop")
 
@@ -70,13 +59,7 @@ def atomic_fit(method):
     return wrapper
 
 
-NON_FINITE_MESSAGE = (
-    "Solver produced non-finite parameter weights. The input data may"
-    " contain large values and need to be preprocessed."
-)
-
-
-class BaseMLP(BaseEstimator, ABC):
+class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
     """Base class of :class:`MLPClassifier` and :class:`MLPRegressor`.
 
     Not to be used directly.
@@ -418,192 +401,6 @@ class BaseMLP(BaseEstimator, ABC):
         # full-batch training: the population statistics are the batch's
         self._network.set_population_statistics(X, sample_weight)
 
-    # ----------------------------------------------------------- stochastic
-    def _make_optimizer(self):
-        args = {
-            "sgd": (self.momentum, self.nesterovs_momentum),
-            "adam": (self.beta_1, self.beta_2, self.epsilon),
-            "adagrad": (self.epsilon,),
-            "rmsprop": (self.rho, self.epsilon),
-        }[self.solver]
-        optimizer = OPTIMIZERS[self.solver](self.learning_rate_init, *args)
-        optimizer.init(self._network.params)
-        return optimizer
-
-    def _fit_stochastic(self, X, Y, labels, sample_weight, rng, incremental):
-        if not incremental or "_optimizer" not in self.__dict__:
-            self._optimizer = self._make_optimizer()
-        early_stopping = self.early_stopping and not incremental
-        split = self._validation_split(X, Y, labels, sample_weight, rng, early_stopping)
-        X, Y, sample_weight, validation = split
-        self._ensure_history(validation is not None)
-        monitor = self._make_monitor(validation is not None)
-        plateau = self._make_plateau(validation is not None)
-        trainer = Trainer(
-            self._network,
-            self._loss_function(),
-            self._optimizer,
-            rng,
-            batch_size=self._batch_size(X.shape[0]),
-            shuffle=self.shuffle,
-            alpha=self.alpha,
-            n_samples_seen=self.t_,
-            loss_curve=self.loss_curve_,
-            callbacks=self._callbacks(validation, monitor, plateau),
-        )
-        trainer.run(X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter)
-        self._store_progress(trainer, monitor, plateau, incremental)
-        if self.batch_norm and self.batch_norm_stats == "full":
-            self._network.set_population_statistics(X, sample_weight)
-
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
-            warnings.warn(
-                "Got `batch_size` less than 1 or larger than "
-                "sample size. It is going to be clipped"
-            )
-        return int(np.clip(self.batch_size, 1, n_samples))
-
-    def _make_monitor(self, validating):
-        best = self.best_validation_score_ if validating else self.best_loss_
-        return PlateauMonitor(
-            self.tol,
-            self.n_iter_no_change,
-            self._on_plateau,
-            scores=self.validation_scores_ if validating else None,
-            best=None if best is None or np.isinf(best) else best,
-            count=self._no_improvement_count,
-            best_state=self._best_state if validating else None,
-        )
-
-    def _callbacks(self, validation, monitor, plateau):
-        callbacks = [
-            RateRecorder(self.learning_rate_curve_),
-            EpochLogger(self.verbose),
-        ]
-        if validation is not None:
-            X_val, y_val, sw_val = validation
-            callbacks.append(
-                ValidationScore(
-                    lambda Z: self._score_output(Z, y_val, sw_val),
-                    X_val,
-                    scores=self.validation_scores_,
-                    verbose=self.verbose,
-                )
-            )
-        if self.solver == "sgd" and self.learning_rate == "invscaling":
-            callbacks.append(InvScaling(self.learning_rate_init, self.power_t))
-        if plateau is not None:
-            callbacks.append(plateau)
-        callbacks.append(monitor)
-        return callbacks
-
-    def _make_plateau(self, validating):
-        """The 'plateau' schedule: divide the rate by ``plateau_factor`` after
-        more than ``plateau_patience`` epochs without improvement."""
-        if self.learning_rate != "plateau":
-            return None
-        count, best = self._plateau_state
-        return PlateauMonitor(
-            self.tol,
-            self.plateau_patience,
-            DivideRate(self.plateau_factor, self.verbose),
-            scores=self.validation_scores_ if validating else None,
-            best=best,
-            count=count,
-            keep_best=False,
-        )
-
-    def _on_plateau(self, trainer, message):
-        """scikit-learn's policy: 'adaptive' sgd divides the rate by 5."""
-        optimizer = trainer.optimizer
-        if self.solver != "sgd" or self.learning_rate != "adaptive":
-            _say(self.verbose, message + " Stopping.")
-            return True
-        if optimizer.learning_rate <= 1e-6:
-            _say(self.verbose, message + " Learning rate too small. Stopping.")
-            return True
-        optimizer.learning_rate /= 5.0
-        _say(
-            self.verbose,
-            message + " Setting learning rate to %f" % optimizer.learning_rate,
-        )
-        return False
-
-    def _store_progress(self, trainer, monitor, plateau, incremental):
-        validating = monitor.scores is not None
-        if plateau is not None:
-            self._plateau_state = (plateau.count, plateau.best)
-        self.n_iter_ = trainer.epoch
-        self.t_ = trainer.n_samples_seen
-        self._no_improvement_count = monitor.count
-        if validating:
-            self.best_validation_score_ = (
-                -np.inf if monitor.best is None else monitor.best
-            )
-            self._best_state = monitor.best_state
-        elif self.best_loss_ is not None:
-            self.best_loss_ = np.inf if monitor.best is None else monitor.best
-        if self.loss_curve_:
-            self.loss_ = self.loss_curve_[-1]
-        self._warn_outcome(trainer, incremental)
-
-    def _warn_outcome(self, trainer, incremental):
-        if trainer.diverged:
-            if trainer.epoch == 0:
-                # nothing finite in this call: it fails and is rolled back
-                raise ValueError(NON_FINITE_MESSAGE)
-            warnings.warn(
-                "Training diverged: the loss became non-finite after %d epoch(s); "
-                "the parameters of the epoch with the lowest training loss were "
-                "restored. Consider a lower learning_rate_init (it is %g) or "
-                "scaling the input." % (trainer.epoch, self.learning_rate_init),
-                ConvergenceWarning,
-            )
-        elif trainer.interrupted:
-            warnings.warn(
-                "Training interrupted by user after %d complete epoch(s); the "
-                "model keeps its parameters so far." % trainer.epoch,
-                UserWarning,
-            )
-        elif not incremental and not trainer.stop and trainer.epoch == self.max_iter:
-            warnings.warn(
-                "Stochastic Optimizer: Maximum iterations (%d) reached and the "
-                "optimization hasn't converged yet." % self.max_iter,
-                ConvergenceWarning,
-            )
-
-    def _validation_split(self, X, Y, labels, sample_weight, rng, early_stopping):
-        """Split off ``validation_fraction`` of the rows when early stopping.
-
-        Returns ``(X, Y, sample_weight, validation)`` where ``validation`` is
-        ``(X_val, y_val, sw_val)`` or None. Data too small to split trains
-        without a validation set (with a warning) rather than failing.
-        """
-        if not early_stopping:
-            return X, Y, sample_weight, None
-        n_samples = X.shape[0]
-        n_val = int(np.ceil(self.validation_fraction * n_samples))
-        if n_val < 2 or n_samples - n_val < 1:
-            warnings.warn(
-                "The validation set would have %d sample(s) out of %d; training "
-                "without early stopping. Increase 'validation_fraction' or the "
-                "size of your dataset." % (n_val, n_samples)
-            )
-            return X, Y, sample_weight, None
-        train, val = _split_indices(n_samples, n_val, labels, rng)
-        sw = (
-            (None, None)
-            if sample_weight is None
-            else (sample_weight[train], sample_weight[val])
-        )
-        if sw[1] is not None and not sw[1].any():
-            sw = (sw[0], None)  # all-zero validation weights: score unweighted
-        y_val = labels[val] if labels is not None else Y[val]
-        return X[train], Y[train], sw[0], (X[val], y_val, sw[1])
-
     # --------------------------------------------------------------- predict
     def _forward(self, X):
         """Validate ``X`` and return the output of the network's link."""
@@ -632,21 +429,6 @@ class BaseMLP(BaseEstimator, ABC):
         return tags
 
 
-def _split_indices(n_samples, n_val, labels, rng):
-    """Stratified (when possible) random train/validation indices."""
-    seed = int(rng.integers(np.iinfo(np.int32).max))
-    indices = np.arange(n_samples)
-    stratify = None
-    if labels is not None and labels.ndim == 1:
-        _, counts = np.unique(labels, return_counts=True)
-        if counts.min() >= 2 and min(n_val, n_samples - n_val) >= counts.size:
-            stratify = labels
-    train, val = train_test_split(
-        indices, test_size=n_val, random_state=seed, stratify=stratify
-    )
-    return np.sort(train), np.sort(val)
-
-
 def _as_dtype(X, dtype):
     """Convert ``X`` to the network's dtype; values beyond its range are an
     error, not silent infinities."""
@@ -662,8 +444,3 @@ def _as_dtype(X, dtype):
             "dtype='float64'."
         )
     return converted
-
-
-def _say(verbose, message):
-    if verbose:
-        print(message)
