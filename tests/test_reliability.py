@@ -401,7 +401,6 @@ def test_keyboard_interrupt_mid_update_keeps_a_usable_model(monkeypatch):
 
 
 def test_ctrl_c_finishes_the_current_batch_then_stops(monkeypatch):
-    monkeypatch.setattr(signal, "getsignal", lambda s: signal.default_int_handler)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         hook = _InterruptAt(at=8 + 5, how="signal")  # 5th batch of epoch 2
