@@ -8,6 +8,7 @@ warnings); every computation on weights is delegated to :mod:`skdeep.nn` and
 
 import copy
 import functools
+import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
@@ -394,7 +395,15 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
             max_fun=self.max_fun,
             tol=self.tol,
         )
-        self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
+        if result.interrupted:
+            self.n_iter_ = result.nit
+            warnings.warn(
+                "Training interrupted by user after %d L-BFGS iteration(s); the "
+                "model keeps the best parameters evaluated so far." % result.nit,
+                UserWarning,
+            )
+        else:
+            self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
         self.loss_ = float(result.fun)
         if not np.isfinite(self.loss_):
             raise ValueError(NON_FINITE_MESSAGE)

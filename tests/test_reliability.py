@@ -445,6 +445,35 @@ def test_interrupted_early_stopping_keeps_the_best_validation_weights(monkeypatc
     np.testing.assert_array_equal(est.predict_proba(X4), reference.predict_proba(X4))
 
 
+def test_keyboard_interrupt_during_lbfgs_keeps_the_best_evaluated_parameters(
+    monkeypatch,
+):
+    from skdeep.nn.losses import Loss
+
+    original, values, calls = Loss.forward, [], [0]
+
+    def forward(loss, *args, **kwargs):
+        calls[0] += 1
+        if calls[0] == 25:
+            raise KeyboardInterrupt
+        values.append(original(loss, *args, **kwargs))
+        return values[-1]
+
+    monkeypatch.setattr(Loss, "forward", forward)
+    est = MLPClassifier(
+        solver="lbfgs", hidden_layer_sizes=(8,), alpha=0.0, random_state=0
+    )
+    with pytest.warns(UserWarning, match="interrupted by user"):
+        est.fit(X4, Y3)
+    monkeypatch.setattr(Loss, "forward", original)
+    assert 0 < est.n_iter_ < 24
+    # the kept parameters are the best evaluated ones: their loss is the minimum
+    proba = est.predict_proba(X4)
+    log_loss = -np.mean(np.log(proba[np.arange(150), Y3]))
+    assert est.loss_ == min(values) < values[0]
+    assert log_loss == pytest.approx(est.loss_, rel=1e-10)
+
+
 # ----------------------------------------------------------- determinism
 ALL_ON = dict(
     hidden_layer_sizes=(16, 8),

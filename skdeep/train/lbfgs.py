@@ -21,7 +21,9 @@ def fit_lbfgs(
     """Minimize ``loss(net(X), y) + alpha / 2 * ||W||^2 / sum(w)`` with L-BFGS-B.
 
     The flat parameter vector of ``net`` is the optimization variable; it
-    holds the solution on return.
+    holds the solution on return. A KeyboardInterrupt (Ctrl-C) ends the
+    optimization with the best parameters evaluated so far; the result then
+    has ``interrupted=True``.
 
     Parameters
     ----------
@@ -49,6 +51,7 @@ def fit_lbfgs(
     """
     weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
     coef = float(alpha) / weight_sum
+    best = scipy.optimize.OptimizeResult(fun=np.inf, x=None, nit=0)
 
     def objective(theta):
         net.params[...] = theta
@@ -56,15 +59,28 @@ def fit_lbfgs(
         value = loss.forward(Z, y, sample_weight) + 0.5 * coef * net.l2_penalty()
         net.backward(loss.backward())
         net.add_weight_decay(coef)
+        if value < best.fun:
+            best.fun, best.x = value, theta.copy()
         return value, net.grads.astype(np.float64)
 
-    result = scipy.optimize.minimize(
-        objective,
-        net.params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
+    def count_iteration(intermediate_result):
+        best.nit += 1
+
+    try:
+        result = scipy.optimize.minimize(
+            objective,
+            net.params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=count_iteration,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
+        result.interrupted = False
+    except KeyboardInterrupt:
+        if best.x is None:
+            raise
+        result = best
+        result.update(interrupted=True, status=-1, message="interrupted by user")
     net.params[...] = result.x
     net.clear_caches()
     net.release_grads()
