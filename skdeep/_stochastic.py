@@ -33,7 +33,6 @@ NON_FINITE_MESSAGE = (
 class StochasticFitMixin:
     """Training with a stochastic solver, for :class:`BaseMLP`."""
 
-    # ----------------------------------------------------------- stochastic
     def _make_optimizer(self):
         args = {
             "sgd": (self.momentum, self.nesterovs_momentum),
@@ -67,6 +66,9 @@ class StochasticFitMixin:
             callbacks=self._callbacks(validation, monitor, plateau),
         )
         trainer.run(X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter)
+        if not incremental:  # partial_fit loops keep their work buffers
+            self._network.release_grads()
+            self._optimizer.release_scratch()
         self._store_progress(trainer, monitor, plateau, incremental)
         if self.batch_norm and self.batch_norm_stats == "full":
             self._network.set_population_statistics(X, sample_weight)

@@ -108,7 +108,7 @@ class Trainer:
         self.epoch, self.stop = 0, False
         self.diverged = self.interrupted = False
         self._best = (math.inf, self.net.get_state())
-        self._updating = False
+        self._best_pending = self._updating = False
         self.net.set_rng(self.rng)
         self._notify("on_train_begin")
         try:
@@ -123,11 +123,12 @@ class Trainer:
         self.net.set_rng(None)
         self._notify("on_train_end")
         self.net.clear_caches()
-        self.net.release_grads()
-        self.optimizer.release_scratch()
         return self
 
     def _run_epoch(self, X, y, sample_weight):
+        if self._best_pending:  # the last epoch's parameters, unchanged since
+            self._best = (self.loss_curve[-1], self.net.get_state())
+            self._best_pending = False
         n = X.shape[0]
         order = self.rng.permutation(n) if self.shuffle else None
         total = 0.0
@@ -151,8 +152,8 @@ class Trainer:
         self.epoch += 1
         self.n_samples_seen += n
         self.loss_curve.append(total / n)
-        if self.loss_curve[-1] <= self._best[0]:
-            self._best = (self.loss_curve[-1], self.net.get_state())
+        # snapshotted when the next epoch starts: a last epoch needs no copy
+        self._best_pending = self.loss_curve[-1] <= self._best[0]
         self._notify("on_epoch_end")
 
     def train_batch(self, X, y, sample_weight=None):
