@@ -60,10 +60,6 @@ class Loss:
         """Return ``(output(Z), loss)``, the loss of shape (n_samples, n_out)."""
         raise NotImplementedError
 
-    def pointwise(self, Z, y):
-        """Return the per-sample, per-output loss of shape (n_samples, n_out)."""
-        return self.evaluate(Z, y)[1]
-
     def forward(self, Z, y, sample_weight=None):
         """Return the weighted mean loss; cache what ``backward`` needs.
 

@@ -108,7 +108,6 @@ class Sequential:
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_decay_buf", None)  # scratch space
         state["grads"] = None  # work space, not part of the model
         # a plain string, so that skops needs to trust only skdeep's types
         state["dtype"] = self.dtype.name
@@ -181,9 +180,7 @@ class Sequential:
         return out
 
     def clear_caches(self):
-        """Drop what training-mode forward passes cached for backward, and
-        scratch space."""
-        self.__dict__.pop("_decay_buf", None)
+        """Drop what training-mode forward passes cached for backward."""
         for layer in self.layers:
             layer.__dict__.pop("_cache", None)
 
@@ -220,14 +217,10 @@ class Sequential:
         return float(np.dot(w, w))
 
     def add_weight_decay(self, coef):
-        """Add ``coef * W`` to the gradient of every decayed parameter."""
-        if not coef:
-            return
-        buf = self.__dict__.get("_decay_buf")
-        if buf is None:
-            buf = self._decay_buf = np.empty(self.n_decay, dtype=self.dtype)
-        np.multiply(self.params[: self.n_decay], coef, out=buf)
-        self.grads[: self.n_decay] += buf
+        """Add ``coef * W`` to the gradient of every decayed parameter (for
+        full-batch use; stochastic optimizers apply decay in their step)."""
+        if coef:
+            self.grads[: self.n_decay] += coef * self.params[: self.n_decay]
 
     def layer_params(self, name):
         """Return the views named ``name`` of every layer that has one."""
