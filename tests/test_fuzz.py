@@ -16,7 +16,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-SCALES = [0.0, 1e-300, 1e-3, 1.0, 1e3, 1e30, 1e150, 1e300]
+SCALES = [0.0, 1e-300, 1e-3, 1.0, 1e3, 1e18, 1e30, 1e150, 1e300]
 
 
 @st.composite
@@ -48,34 +48,38 @@ def datasets(draw, classification=True):
         activation=draw(st.sampled_from(["relu", "tanh", "logistic"])),
         batch_norm=draw(st.booleans()),
         early_stopping=draw(st.booleans()),
+        dtype=draw(st.sampled_from([None, "float32"])),
         max_iter=3,
         random_state=seed,
     )
     return X, y, params
 
 
-def _fit_or_value_error(estimator, X, y):
+def _fit_and_predict(estimator, X, y, predict):
+    """Fit, then ``predict(estimator, X)``; None where either raised the
+    ValueErrors allowed (bad input; outputs overflowing the dtype)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return estimator.fit(X, y)
+            estimator.fit(X, y)
         except ValueError as error:
             assert str(error)  # a message, never an empty error
             assert not hasattr(estimator, "coefs_")  # nothing half-fitted
             return None
+    try:
+        return predict(estimator, X)
+    except ValueError as error:
+        assert "not finite" in str(error)
+        return None
 
 
 @FUZZ
 @given(datasets())
 def test_classifier_fits_or_raises_value_error(data):
     X, y, params = data
-    clf = _fit_or_value_error(MLPClassifier(**params), X, y)
-    if clf is None:
-        return
-    try:
-        proba = clf.predict_proba(X)
-    except ValueError as error:  # outputs overflowing the dtype
-        assert "not finite" in str(error)
+    clf = MLPClassifier(**params)
+    proba = _fit_and_predict(clf, X, y, MLPClassifier.predict_proba)
+    if proba is None:
         return
     assert np.isfinite(proba).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-4)
@@ -86,12 +90,6 @@ def test_classifier_fits_or_raises_value_error(data):
 @given(datasets(classification=False))
 def test_regressor_fits_or_raises_value_error(data):
     X, y, params = data
-    reg = _fit_or_value_error(MLPRegressor(**params), X, y)
-    if reg is None:
-        return
-    try:
-        prediction = reg.predict(X)
-    except ValueError as error:
-        assert "not finite" in str(error)
-        return
-    assert prediction.shape == (X.shape[0],) and np.isfinite(prediction).all()
+    prediction = _fit_and_predict(MLPRegressor(**params), X, y, MLPRegressor.predict)
+    if prediction is not None:
+        assert prediction.shape == (X.shape[0],) and np.isfinite(prediction).all()

@@ -303,9 +303,14 @@ def _exploding_regression():
     return X, X @ np.ones(5) * 100
 
 
-def test_divergence_restores_the_best_epoch_and_warns():
+# sgd: Adam's steps are bounded by its learning rate, and at 10 it did not
+# diverge on this problem (it stops on no improvement)
+@pytest.mark.parametrize("learning_rate_init", [0.1, 10.0])
+def test_divergence_restores_the_best_epoch_and_warns(learning_rate_init):
     X, y = _exploding_regression()
-    params = dict(solver="sgd", learning_rate_init=0.1, random_state=0, max_iter=50)
+    params = dict(
+        solver="sgd", learning_rate_init=learning_rate_init, random_state=0, max_iter=50
+    )
     est = MLPRegressor(**params)
     with pytest.warns(ConvergenceWarning, match="lower learning_rate_init"):
         est.fit(X, y)
@@ -316,21 +321,6 @@ def test_divergence_restores_the_best_epoch_and_warns():
     # the kept weights are those of the best epoch: a fit stopped there
     reference = quiet(MLPRegressor(**{**params, "max_iter": best_epoch}).fit, X, y)
     np.testing.assert_array_equal(est.predict(X), reference.predict(X))
-    assert np.isfinite(est.predict(X)).all()
-
-
-def test_adam_learning_rate_10_never_leaves_non_finite_weights():
-    X, y = _exploding_regression()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        est = MLPRegressor(learning_rate_init=10, random_state=0, max_iter=30)
-        try:
-            est.fit(X, y)
-        except ValueError as error:  # nothing finite in the first epoch
-            assert "non-finite" in str(error)
-            assert not hasattr(est, "coefs_")
-            return
-    assert np.isfinite(est._network.params).all()
     assert np.isfinite(est.predict(X)).all()
 
 
