@@ -6,8 +6,6 @@ warnings); every computation on weights is delegated to :mod:`skdeep.nn` and
 :mod:`skdeep.train`.
 """
 
-import copy
-import functools
 import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
@@ -16,14 +14,11 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.optimize import _check_optimize_result
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._fitted import LayerList, as_dtype
 from ._stochastic import NON_FINITE_MESSAGE, StochasticFitMixin
+from ._validation import check_optimize_result, check_sample_weight
 from .nn import (
     ACTIVATIONS,
     LOSSES,
@@ -36,28 +31,6 @@ from .nn.init import INITIALIZERS
 from .train import fit_lbfgs
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop")
-
-
-def atomic_fit(method):
-    """Decorate ``fit``/``partial_fit``: a call that raises (bad input,
-    divergence with nothing finite, a second Ctrl-C) leaves the estimator
-    exactly as it was before the call."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        params = self.get_params(deep=False)
-        backup = {
-            key: value if key in params else copy.deepcopy(value)
-            for key, value in self.__dict__.items()
-        }
-        try:
-            return method(self, *args, **kwargs)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(backup)
-            raise
-
-    return wrapper
 
 
 class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
@@ -187,13 +160,56 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
     # ----------------------------------------------------------- fitted views
     @property
     def coefs_(self):
-        """list of ndarray: weight matrix of each layer, shape (n_in, n_out)."""
-        return self._network_views("W")
+        """list of ndarray: weight matrix of each layer, shape (n_in, n_out).
+
+        Views of the model's weights. Assigning a list of arrays of the same
+        shapes (or one item) replaces the weights, e.g. to load weights or
+        set a custom initialization before a warm start.
+        """
+        return LayerList(self, "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, values):
+        self._set_layer_arrays("coefs_", values)
 
     @property
     def intercepts_(self):
-        """list of ndarray: bias vector of each layer, shape (n_out,)."""
-        return self._network_views("b")
+        """list of ndarray: bias vector of each layer, shape (n_out,).
+
+        Views of the model's biases; assignable like ``coefs_``.
+        """
+        return LayerList(self, "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, values):
+        self._set_layer_arrays("intercepts_", values)
+
+    def _layer_arrays(self, attribute):
+        """Views of the weights or biases of each layer. A layer followed by
+        batch normalization has no bias: a read-only zero vector stands in,
+        so that ``coefs_`` and ``intercepts_`` pair up layer by layer."""
+        pairs = self._fitted_network().weights_and_biases()
+        if attribute == "coefs_":
+            return [W for W, _ in pairs]
+        return [_no_bias(W) if b is None else b for W, b in pairs]
+
+    def _set_layer_arrays(self, attribute, values):
+        """Write ``values`` into the network (all or nothing); the weights
+        are then the caller's, so no earlier best snapshot may replace them."""
+        network = self._fitted_network()
+        if isinstance(values, np.ndarray) or not hasattr(values, "__iter__"):
+            raise ValueError(
+                f"{attribute} must be a list of arrays, got {type(values).__name__}."
+            )
+        values = list(values)
+        try:
+            if attribute == "coefs_":
+                network.set_layer_params("W", values)
+            else:
+                network.set_layer_params("b", _bias_values(network, values))
+        except ValueError as error:
+            raise ValueError(f"Cannot set {attribute}: {error}.") from None
+        self._forget_best()
 
     @property
     def batch_norm_params_(self):
@@ -210,12 +226,10 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
     def _fitted_network(self):
         if "_network" not in self.__dict__:
             raise AttributeError(
-                f"This {type(self).__name__} instance is not fitted yet."
+                f"This {type(self).__name__} instance is not fitted yet: fit it "
+                "(max_iter=1 is enough) before reading or assigning its weights."
             )
         return self._network
-
-    def _network_views(self, name):
-        return self._fitted_network().layer_params(name)
 
     # ------------------------------------------------------------ subclasses
     @abstractmethod
@@ -239,14 +253,12 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         )
         X, Y, labels = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+            sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         rng = self._make_rng(0 if first_pass else self.__dict__.get("t_", 0))
         if first_pass:
             dtype = X.dtype if self.dtype is None else np.dtype(self.dtype)
             self._initialize(X.shape[1], hidden, Y.shape[1], dtype, rng)
-        X = _as_dtype(X, self._network.dtype)
+        X = as_dtype(X, self._network.dtype)
         Y = Y.astype(self._network.dtype, copy=False)
         if self.solver == "lbfgs":
             self._fit_lbfgs(X, Y, sample_weight)
@@ -265,7 +277,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         X, Y, _ = self._validate_input(X, y, incremental=False, reset=True)
         X = X.astype(dtype, copy=False)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
+            sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype)
         rng = self._make_rng()
         self._initialize(X.shape[1], hidden, Y.shape[1], dtype, rng)
         self._network.set_rng(rng)
@@ -337,13 +349,31 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
             self.validation_scores_ = None
             self.best_validation_score_ = None
 
-    def _ensure_history(self, validating):
-        """Create missing history after a warm start from another setting."""
+    def _ensure_history(self, validation_key):
+        """Create missing history (after a warm start from another setting).
+
+        Validation scores are compared, and the best epoch kept, only within
+        one validation set: a fit that validates on other rows than the
+        previous one (``validation_key``) starts its early-stopping and
+        plateau bookkeeping afresh.
+        """
         if "loss_curve_" not in self.__dict__:
             self._reset_history()
-        if validating and self.validation_scores_ is None:
+        if validation_key is None:
+            return
+        if self.validation_scores_ is None:
             self.validation_scores_ = []
+        if validation_key != self.__dict__.get("_validation_key"):
             self.best_validation_score_ = -np.inf
+            self._best_state = None
+            self._no_improvement_count = 0
+            self._plateau_state = (0, None)
+            self._validation_key = validation_key
+
+    def _forget_best(self):
+        """The weights were replaced from outside: no earlier best epoch may
+        be restored over them, nor scores compared with theirs."""
+        self.__dict__.pop("_validation_key", None)
 
     def _build_network(self, units, dtype):
         """Dense -> (BatchNorm) -> activation -> (Dropout) per hidden layer,
@@ -365,7 +395,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
                     n_out,
                     self.weight_init,
                     gain,
-                    use_bias=not self.batch_norm,
+                    use_bias=not self.batch_norm,  # beta shifts instead
                     bias_init=bias,
                 )
             )
@@ -394,6 +424,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
             max_iter=self.max_iter,
             max_fun=self.max_fun,
             tol=self.tol,
+            verbose=self.verbose,
         )
         if result.interrupted:
             self.n_iter_ = result.nit
@@ -403,7 +434,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
                 UserWarning,
             )
         else:
-            self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
+            self.n_iter_ = check_optimize_result(result, self.max_iter)
         self.loss_ = float(result.fun)
         if not np.isfinite(self.loss_):
             raise ValueError(NON_FINITE_MESSAGE)
@@ -421,7 +452,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        X = _as_dtype(X, self._network.dtype)
+        X = as_dtype(X, self._network.dtype)
         with np.errstate(over="ignore", invalid="ignore"):
             out = self._network.predict(X, self._loss_function().output)
         if not np.isfinite(out).all():
@@ -438,18 +469,27 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         return tags
 
 
-def _as_dtype(X, dtype):
-    """Convert ``X`` to the network's dtype; values beyond its range are an
-    error, not silent infinities."""
-    if X.dtype == dtype:
-        return X
-    with np.errstate(over="ignore"):
-        converted = X.astype(dtype)
-    values = converted.data if hasattr(converted, "tocsr") else converted
-    if not np.isfinite(values).all():
-        raise ValueError(
-            f"Input X contains values too large for {np.dtype(dtype).name}, the "
-            "dtype of the model's computations. Scale the features, or use "
-            "dtype='float64'."
-        )
-    return converted
+def _no_bias(W):
+    """A read-only zero bias for a layer without one."""
+    zeros = np.zeros(W.shape[1], dtype=W.dtype)
+    zeros.flags.writeable = False
+    return zeros
+
+
+def _bias_values(network, values):
+    """The entries of ``values`` for the layers that have a bias; those for
+    layers without one (batch normalization follows) must be zeros."""
+    pairs = network.weights_and_biases()
+    if len(values) != len(pairs):
+        raise ValueError(f"expected {len(pairs)} arrays, got {len(values)}")
+    kept = []
+    for i, ((W, b), value) in enumerate(zip(pairs, values)):
+        if b is not None:
+            kept.append(value)
+        elif np.shape(value) != (W.shape[1],) or np.any(np.asarray(value) != 0):
+            raise ValueError(
+                f"layer {i} has no bias (batch normalization follows it, and its "
+                "beta in batch_norm_params_ is the shift): its entry must be "
+                f"zeros of shape {(W.shape[1],)}"
+            )
+    return kept

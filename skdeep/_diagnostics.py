@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import _safe_indexing
 
+from ._validation import take_rows
 from .nn.diagnostics import gradient_norms, unit_saturation
 from .nn.gradcheck import check_network_gradients
 
@@ -162,7 +162,7 @@ def overfit_small(estimator, X, y, n_samples=50, random_state=0):
     rows = np.random.default_rng(random_state).choice(
         n_total, size=min(n_samples, n_total), replace=False
     )
-    X_small, y_small = _safe_indexing(X, rows), _safe_indexing(y, rows)
+    X_small, y_small = take_rows(X, rows), take_rows(y, rows)
     probe = clone(estimator)
     X_chk, Y_chk, _ = probe._build_unfitted(X_small, y_small, dtype=np.float64)
     saturation = unit_saturation(probe._network, X_chk)

@@ -6,15 +6,13 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
-    type_of_target,
-    unique_labels,
-)
+from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._base import _STOCHASTIC_SOLVERS, BaseMLP, atomic_fit
+from ._base import _STOCHASTIC_SOLVERS, BaseMLP
 from ._docs import fill_doc
+from ._fitted import atomic_fit
+from ._validation import first_partial_fit_call
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -242,7 +240,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self : object
             The updated estimator.
         """
-        if _check_partial_fit_first_call(self, classes):
+        if first_partial_fit_call(self, classes):
             self._label_binarizer = LabelBinarizer()
             if type_of_target(y).startswith("multilabel"):
                 self._label_binarizer.fit(y)

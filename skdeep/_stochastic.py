@@ -7,9 +7,12 @@ interrupted, out of iterations) into attributes and warnings. The training
 itself is :class:`skdeep.train.Trainer`'s.
 """
 
+import hashlib
 import warnings
+from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
@@ -45,12 +48,13 @@ class StochasticFitMixin:
         return optimizer
 
     def _fit_stochastic(self, X, Y, labels, sample_weight, rng, incremental):
+        if incremental:
+            self._check_incremental(X.shape[0])
         if not incremental or "_optimizer" not in self.__dict__:
             self._optimizer = self._make_optimizer()
-        early_stopping = self.early_stopping and not incremental
-        split = self._validation_split(X, Y, labels, sample_weight, rng, early_stopping)
+        split = self._validation_split(X, Y, labels, sample_weight, rng)
         X, Y, sample_weight, validation = split
-        self._ensure_history(validation is not None)
+        self._ensure_history(None if validation is None else validation[3])
         monitor = self._make_monitor(validation is not None)
         plateau = self._make_plateau(validation is not None)
         trainer = Trainer(
@@ -63,6 +67,11 @@ class StochasticFitMixin:
             alpha=self.alpha,
             n_samples_seen=self.t_,
             loss_curve=self.loss_curve_,
+            # a partial_fit chunk may be shorter than a batch: it then moves
+            # the batch-norm statistics by its share of a configured batch
+            full_batch=self.batch_size
+            if incremental and self.batch_size != "auto"
+            else None,
             callbacks=self._callbacks(validation, monitor, plateau),
         )
         trainer.run(X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter)
@@ -72,6 +81,24 @@ class StochasticFitMixin:
         self._store_progress(trainer, monitor, plateau, incremental)
         if self.batch_norm and self.batch_norm_stats == "full":
             self._network.set_population_statistics(X, sample_weight)
+
+    def _check_incremental(self, n_samples):
+        """Refuse the settings that need the whole training set at once."""
+        if self.batch_norm and n_samples == 1:
+            warnings.warn(
+                "partial_fit got one row: batch normalization maps a batch of one "
+                "row to its shift beta, so the layers before it learn nothing from "
+                "it (only the running statistics do). Pass several rows per call."
+            )
+        if self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if self.batch_norm and self.batch_norm_stats == "full":
+            raise ValueError(
+                "partial_fit does not support batch_norm_stats='full': the "
+                "statistics are computed from one pass over the whole training "
+                "set at the end of fit, which partial_fit never sees. Use "
+                "batch_norm_stats='running' to train incrementally."
+            )
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -101,7 +128,7 @@ class StochasticFitMixin:
             EpochLogger(self.verbose),
         ]
         if validation is not None:
-            X_val, y_val, sw_val = validation
+            X_val, y_val, sw_val, _ = validation
             callbacks.append(
                 ValidationScore(
                     lambda Z: self._score_output(Z, y_val, sw_val),
@@ -165,6 +192,9 @@ class StochasticFitMixin:
             self.best_loss_ = np.inf if monitor.best is None else monitor.best
         if self.loss_curve_:
             self.loss_ = self.loss_curve_[-1]
+        if trainer.diverged:  # the loss of the weights kept, not the last
+            restored = monitor.best_loss if monitor.restored else None
+            self.loss_ = trainer.restored_loss if restored is None else restored
         self._warn_outcome(trainer, incremental)
 
     def _warn_outcome(self, trainer, incremental):
@@ -192,25 +222,27 @@ class StochasticFitMixin:
                 ConvergenceWarning,
             )
 
-    def _validation_split(self, X, Y, labels, sample_weight, rng, early_stopping):
+    def _validation_split(self, X, Y, labels, sample_weight, rng):
         """Split off ``validation_fraction`` of the rows when early stopping.
 
         Returns ``(X, Y, sample_weight, validation)`` where ``validation`` is
-        ``(X_val, y_val, sw_val)`` or None. Data too small to split trains
-        without a validation set (with a warning) rather than failing.
+        ``(X_val, y_val, sw_val, key)`` or None; ``key`` identifies the
+        validation set. With an int ``random_state`` every fit on the same
+        data validates on the same rows.
         """
-        if not early_stopping:
+        if not self.early_stopping:
             return X, Y, sample_weight, None
         n_samples = X.shape[0]
-        n_val = int(np.ceil(self.validation_fraction * n_samples))
-        if n_val < 2 or n_samples - n_val < 1:
-            warnings.warn(
-                "The validation set would have %d sample(s) out of %d; training "
-                "without early stopping. Increase 'validation_fraction' or the "
-                "size of your dataset." % (n_val, n_samples)
+        if isinstance(self.random_state, Integral):
+            seed = self.random_state
+        else:
+            seed = int(rng.integers(np.iinfo(np.int32).max))
+        train, val = _split_indices(n_samples, self.validation_fraction, labels, seed)
+        if val.size < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
             )
-            return X, Y, sample_weight, None
-        train, val = _split_indices(n_samples, n_val, labels, rng)
         sw = (
             (None, None)
             if sample_weight is None
@@ -218,23 +250,52 @@ class StochasticFitMixin:
         )
         if sw[1] is not None and not sw[1].any():
             sw = (sw[0], None)  # all-zero validation weights: score unweighted
+        X_val = X[val]
         y_val = labels[val] if labels is not None else Y[val]
-        return X[train], Y[train], sw[0], (X[val], y_val, sw[1])
+        key = (seed, n_samples, _digest(X_val, y_val, sw[1]))
+        return X[train], Y[train], sw[0], (X_val, y_val, sw[1], key)
 
 
-def _split_indices(n_samples, n_val, labels, rng):
-    """Stratified (when possible) random train/validation indices."""
-    seed = int(rng.integers(np.iinfo(np.int32).max))
+def _split_indices(n_samples, fraction, labels, seed):
+    """Random train/validation indices, stratified by class.
+
+    Binary targets are always stratified, as scikit-learn does (so a class
+    with a single member raises its error); multiclass targets are when
+    every class has two members and each part room for every class.
+    """
     indices = np.arange(n_samples)
+    n_val = int(np.ceil(fraction * n_samples))
     stratify = None
     if labels is not None and labels.ndim == 1:
         _, counts = np.unique(labels, return_counts=True)
-        if counts.min() >= 2 and min(n_val, n_samples - n_val) >= counts.size:
+        feasible = counts.min() >= 2 and min(n_val, n_samples - n_val) >= counts.size
+        if counts.size == 2 or feasible:
             stratify = labels
     train, val = train_test_split(
-        indices, test_size=n_val, random_state=seed, stratify=stratify
+        indices, test_size=fraction, random_state=seed, stratify=stratify
     )
     return np.sort(train), np.sort(val)
+
+
+def _digest(*arrays):
+    """A fingerprint of the validation data (arrays, sparse matrices, None)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for array in arrays:
+        if array is None:
+            digest.update(b"none")
+            continue
+        parts = (
+            (array.data, array.indices, array.indptr)
+            if sp.issparse(array)
+            else (array,)
+        )
+        for part in parts:
+            part = np.ascontiguousarray(part)
+            digest.update(str((part.dtype, part.shape)).encode())
+            digest.update(
+                part.tobytes() if part.dtype != object else repr(part.tolist()).encode()
+            )
+    return digest.hexdigest()
 
 
 def _say(verbose, message):

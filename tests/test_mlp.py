@@ -19,6 +19,8 @@ from sklearn.preprocessing import StandardScaler
 from skdeep import MLPClassifier, MLPRegressor
 from skdeep._base import BaseMLP
 
+SKLEARN = {MLPClassifier: SkMLPClassifier, MLPRegressor: SkMLPRegressor}
+
 
 @pytest.fixture(scope="module")
 def iris():
@@ -87,7 +89,7 @@ def test_same_fitted_attributes_as_scikit_learn(iris, ours, theirs, params):
     for name in fitted | {"coefs_", "intercepts_"}:
         assert hasattr(a, name), name
         if name not in ("loss_curve_", "validation_scores_"):
-            assert type(getattr(a, name)) is type(getattr(b, name)) or name in (
+            assert isinstance(getattr(a, name), type(getattr(b, name))) or name in (
                 "best_validation_score_",
                 "loss_",
                 "best_loss_",
@@ -239,19 +241,66 @@ def test_early_stopping_split_is_stratified(monkeypatch):
     assert sorted(captured["y_val"]) == [0] * 6 + [1] * 2
 
 
-def test_early_stopping_with_tiny_data_still_fits():
-    X, y = np.arange(8.0).reshape(-1, 1), np.array([0, 1] * 4)
-    with pytest.warns(UserWarning, match="training without early stopping"):
-        clf = quiet_fit(MLPClassifier(early_stopping=True, max_iter=5), X, y)
-    assert clf.predict(X).shape == (8,)
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_early_stopping_with_tiny_data_raises_as_scikit_learn(Estimator, n_classes):
+    # 10 rows leave 1 validation row: too small; a binary target is split
+    # stratified, which fails first (one row cannot hold both classes)
+    X, y = np.arange(10.0).reshape(-1, 1), np.arange(10) % n_classes
+    messages = []
+    for est in (
+        Estimator(early_stopping=True),
+        SKLEARN[Estimator](early_stopping=True),
+    ):
+        with pytest.raises(ValueError) as info:
+            est.fit(X, y)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    binary_classifier = Estimator is MLPClassifier and n_classes == 2
+    expected = (
+        "greater or equal to the number of classes"
+        if binary_classifier
+        else ("The validation set is too small")
+    )
+    assert expected in messages[0]
 
 
-def test_early_stopping_works_in_partial_fit(iris):
+def test_one_member_class_in_stratified_split_raises_as_scikit_learn():
+    X = np.arange(40.0).reshape(-1, 1)
+    y = np.array([0] * 39 + [1])
+    errors = []
+    for Estimator in (MLPClassifier, SkMLPClassifier):
+        with pytest.raises(ValueError, match="least populated class") as info:
+            Estimator(early_stopping=True, max_iter=5, random_state=0).fit(X, y)
+        errors.append(str(info.value).split("Classes with too few members")[0])
+    assert errors[0] == errors[1]
+
+
+def test_multiclass_with_one_member_class_still_splits():
+    # scikit-learn does not stratify multiclass targets and trains; so does
+    # skdeep, stratifying only when every class can be split
+    X = np.arange(60.0).reshape(-1, 1) / 60
+    y = np.array([0] * 30 + [1] * 29 + [2])
+    clf = quiet_fit(
+        MLPClassifier(early_stopping=True, max_iter=3, random_state=0), X, y
+    )
+    assert len(clf.validation_scores_) == 3
+
+
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+def test_partial_fit_refuses_early_stopping_as_scikit_learn(iris, Estimator):
     X, y = iris
-    clf = MLPClassifier(early_stopping=True, random_state=0)
-    clf.partial_fit(X, y, classes=np.unique(y))
-    clf.partial_fit(X, y)
-    assert clf.n_iter_ == 1 and clf.t_ == 2 * len(X)
+    kwargs = {"classes": np.unique(y)} if Estimator is MLPClassifier else {}
+    for est in (
+        Estimator(early_stopping=True),
+        SKLEARN[Estimator](early_stopping=True),
+    ):
+        with pytest.raises(ValueError, match="partial_fit does not support early_st"):
+            est.partial_fit(X, y, **kwargs)
+    est = Estimator(early_stopping=True)
+    with pytest.raises(ValueError):
+        est.partial_fit(X, y, **kwargs)
+    assert not hasattr(est, "classes_") and not hasattr(est, "n_iter_")
 
 
 def test_warm_start_continues_training(iris):

@@ -122,8 +122,11 @@ def test_batch_norm_prediction_uses_population_statistics(digits, stats):
         "running_mean",
         "running_var",
     }
-    # the hidden layer's bias is dropped: beta replaces it
-    assert len(clf.intercepts_) == 1 and len(clf.coefs_) == 2
+    # coefs_ and intercepts_ pair up layer by layer; the normalized hidden
+    # layer has no bias (beta shifts it), shown as read-only zeros
+    assert [b.shape for b in clf.intercepts_] == [(100,), (10,)]
+    assert [(W.shape[1],) for W in clf.coefs_] == [b.shape for b in clf.intercepts_]
+    assert not clf.intercepts_[0].any() and not clf.intercepts_[0].flags.writeable
 
 
 def test_batch_norm_full_pass_sets_population_moments(digits):

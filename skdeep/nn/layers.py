@@ -27,6 +27,8 @@ The layer contract (after Torch7's ``nn.Module``):
   ``needs_rng = True`` draws from the Generator in its ``rng`` attribute.
 """
 
+import math
+
 import numpy as np
 from scipy.special import erf, expit
 
@@ -326,12 +328,16 @@ class GELU(Activation):
     name = "gelu"
     cache_input = True
 
+    # Python floats: NumPy scalars would promote float32 arrays to float64
+    _SQRT_HALF = math.sqrt(0.5)
+    _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
     def function(self, X, out=None):
-        return X * (0.5 * (1 + erf(X / np.sqrt(2))))
+        return X * (0.5 * (1 + erf(X * self._SQRT_HALF)))
 
     def derivative(self, X, Y, dLdy):
-        cdf = 0.5 * (1 + erf(X / np.sqrt(2)))
-        dLdy *= cdf + X * np.exp(-0.5 * X * X) / np.sqrt(2 * np.pi)
+        cdf = 0.5 * (1 + erf(X * self._SQRT_HALF))
+        dLdy *= cdf + X * np.exp(-0.5 * X * X) * self._INV_SQRT_2PI
         return dLdy
 
 
@@ -399,29 +405,44 @@ class BatchNorm(Layer):
 
     Training: ``x_hat = (x - mu_B) / sqrt(var_B + eps)`` with the (sample-
     weighted) mean and biased variance of the batch, ``y = gamma * x_hat +
-    beta``; the backward pass goes through ``mu_B`` and ``var_B``. The
-    running averages ``r <- r + momentum * (stat_B - r)`` are kept as
-    buffers. Prediction uses the running statistics (or population
-    statistics set by :meth:`set_statistics`).
+    beta``; the backward pass goes through ``mu_B`` and ``var_B``.
+    Prediction uses the running statistics (or population statistics set by
+    :meth:`set_statistics`).
+
+    The running statistics follow the rows seen, not the batches: after a
+    batch they are the mean and variance of a mixture of their old values
+    (weight ``1 - r``) and of the batch (weight ``r``), so with ``d = mu_B -
+    mean``: ``mean <- mean + r d`` and ``var <- (1 - r) var + r (var_B +
+    (1 - r) d^2)``. A batch of ``batch_rows`` rows has ``r = momentum``, a
+    batch of ``n`` rows ``r = 1 - (1 - momentum) ** (n / batch_rows)``: a
+    short trailing batch (even of one row, whose own variance is 0) moves
+    them by its share only, and the estimates do not depend on how the rows
+    were cut into batches.
 
     Parameters
     ----------
     n_units : int
         Number of units normalized.
     momentum : float, default=0.1
-        Update rate of the running statistics.
+        Update rate of the running statistics for a batch of ``batch_rows``
+        rows.
     eps : float, default=1e-5
         Added to the variance.
+    batch_rows : int, default=None
+        Batch size at which one batch moves the statistics by ``momentum``;
+        None means every batch does, whatever its size.
     """
 
     uses_sample_weight = True
     fresh_output = True
+    batch_rows = None
 
-    def __init__(self, n_units, momentum=0.1, eps=1e-5):
+    def __init__(self, n_units, momentum=0.1, eps=1e-5, batch_rows=None):
         super().__init__()
         self.n_units = n_units
         self.momentum = momentum
         self.eps = eps
+        self.batch_rows = batch_rows
 
     def param_specs(self):
         return [("gamma", (self.n_units,), False), ("beta", (self.n_units,), False)]
@@ -444,12 +465,7 @@ class BatchNorm(Layer):
         mean, var = _weighted_moments(X, w)
         inv_std = 1.0 / np.sqrt(var + self.eps)
         X_hat = (X - mean) * inv_std
-        self.buffers["running_mean"] += self.momentum * (
-            mean - self.buffers["running_mean"]
-        )
-        self.buffers["running_var"] += self.momentum * (
-            var - self.buffers["running_var"]
-        )
+        self._update_statistics(mean, var, X.shape[0])
         self._cache = (X_hat, inv_std, w)
         return X_hat * self.params["gamma"] + self.params["beta"]
 
@@ -462,6 +478,18 @@ class BatchNorm(Layer):
         return inv_std * (
             dX_hat - w * (dX_hat.sum(axis=0) + X_hat * (dX_hat * X_hat).sum(axis=0))
         )
+
+    def _update_statistics(self, mean, var, n_rows):
+        """Mix the batch's moments into the running statistics."""
+        rate = self.momentum
+        if self.batch_rows:
+            rate = 1.0 - (1.0 - rate) ** (n_rows / self.batch_rows)
+        running_mean = self.buffers["running_mean"]
+        running_var = self.buffers["running_var"]
+        diff = mean - running_mean
+        running_var *= 1.0 - rate
+        running_var += rate * (var + (1.0 - rate) * diff * diff)
+        running_mean += rate * diff
 
     def set_statistics(self, X, sample_weight=None):
         """Set the running statistics to the (weighted) moments of ``X``."""

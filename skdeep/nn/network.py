@@ -190,6 +190,13 @@ class Sequential:
             if layer.needs_rng:
                 layer.rng = rng
 
+    def set_batch_rows(self, rows):
+        """Tell the normalization layers the size of a full batch: the batch
+        at which their running statistics move by their whole momentum."""
+        for layer in self.layers:
+            if hasattr(layer, "batch_rows"):
+                layer.batch_rows = rows
+
     def freeze_randomness(self, frozen=True):
         """Make random layers reuse their last draw (for gradient checks)."""
         for layer in self.layers:
@@ -225,6 +232,52 @@ class Sequential:
     def layer_params(self, name):
         """Return the views named ``name`` of every layer that has one."""
         return [layer.params[name] for layer in self.layers if name in layer.params]
+
+    def weights_and_biases(self):
+        """Return ``(W, b)`` views of every layer with weights ``W``; ``b``
+        is None for a layer without a bias."""
+        return [
+            (layer.params["W"], layer.params.get("b"))
+            for layer in self.layers
+            if "W" in layer.params
+        ]
+
+    def set_layer_params(self, name, values):
+        """Replace the parameters named ``name`` of every layer that has one.
+
+        All values are checked before any is written: a call that raises
+        leaves the network unchanged.
+
+        Parameters
+        ----------
+        name : str
+            Parameter name (``"W"``, ``"b"``, ...).
+        values : sequence of array-like
+            One array per layer having ``name``, in layer order, each of the
+            shape of the parameter it replaces; converted to ``dtype``.
+
+        Raises
+        ------
+        ValueError
+            On a wrong number of arrays, a wrong shape or non-finite values.
+        """
+        targets = self.layer_params(name)
+        values = list(values)
+        if len(values) != len(targets):
+            raise ValueError(f"expected {len(targets)} arrays, got {len(values)}")
+        arrays = []
+        for i, (target, value) in enumerate(zip(targets, values)):
+            array = np.asarray(value)
+            if array.shape != target.shape:
+                raise ValueError(
+                    f"array {i} has shape {array.shape}, expected {target.shape}"
+                )
+            array = array.astype(self.dtype)
+            if not np.isfinite(array).all():
+                raise ValueError(f"array {i} contains NaN or infinity")
+            arrays.append(array)
+        for target, array in zip(targets, arrays):
+            target[...] = array
 
     def get_state(self):
         """Return a copy of everything needed to restore the network."""

@@ -124,6 +124,8 @@ class PlateauMonitor(Callback):
         self.count = count
         self.best_state = best_state
         self.keep_best = keep_best
+        self.best_loss = None
+        self.restored = False
 
     def on_epoch_end(self, trainer):
         if self.scores is not None:
@@ -148,6 +150,7 @@ class PlateauMonitor(Callback):
             self.best = score
             if self.keep_best:
                 self.best_state = trainer.net.get_state()
+                self.best_loss = trainer.loss_curve[-1] if trainer.loss_curve else None
 
     def _update_loss(self, loss):
         best = np.inf if self.best is None else self.best
@@ -158,6 +161,7 @@ class PlateauMonitor(Callback):
     def on_train_end(self, trainer):
         if self.scores is not None and self.best_state is not None:
             trainer.net.set_state(self.best_state)
+            self.restored = True
 
 
 class InvScaling(Callback):

@@ -17,6 +17,7 @@ def fit_lbfgs(
     max_iter=200,
     max_fun=15000,
     tol=1e-4,
+    verbose=False,
 ):
     """Minimize ``loss(net(X), y) + alpha / 2 * ||W||^2 / sum(w)`` with L-BFGS-B.
 
@@ -43,6 +44,8 @@ def fit_lbfgs(
         Bounds on iterations and function evaluations.
     tol : float, default=1e-4
         Gradient tolerance (``gtol``).
+    verbose : bool, default=False
+        Print ``Iteration N, loss = ...`` after each iteration.
 
     Returns
     -------
@@ -61,10 +64,13 @@ def fit_lbfgs(
         net.add_weight_decay(coef)
         if value < best.fun:
             best.fun, best.x = value, theta.copy()
+        best.last = value
         return value, net.grads.astype(np.float64)
 
-    def count_iteration(intermediate_result):
+    def count_iteration(*_):
         best.nit += 1
+        if verbose:  # the last evaluation is the accepted iterate
+            print("Iteration %d, loss = %.8f" % (best.nit, best.last))
 
     try:
         result = scipy.optimize.minimize(

@@ -45,6 +45,14 @@ class Trainer:
         the loss (scikit-learn's scaling).
     callbacks : list of Callback, default=()
         Called at the start, after every epoch and at the end.
+    n_samples_seen : int, default=0
+        Samples processed by earlier runs.
+    loss_curve : list of float, default=None
+        History to append to (created if None).
+    full_batch : int, default=None
+        Rows of a full batch, for the running statistics of normalization
+        layers (a shorter batch moves them by its share); None means
+        ``batch_size`` clipped to the number of samples.
 
     Attributes
     ----------
@@ -58,6 +66,9 @@ class Trainer:
         Set (by callbacks or the loop) to end training after this epoch.
     diverged : bool
         True if the loss became non-finite in the last run.
+    restored_loss : float
+        After divergence: the recorded loss of the epoch whose parameters
+        were restored.
     interrupted : bool
         True if the last run was ended by KeyboardInterrupt.
     """
@@ -75,6 +86,7 @@ class Trainer:
         callbacks=(),
         n_samples_seen=0,
         loss_curve=None,
+        full_batch=None,
     ):
         self.net = net
         self.loss = loss
@@ -86,6 +98,7 @@ class Trainer:
         self.callbacks = list(callbacks)
         self.n_samples_seen = n_samples_seen
         self.loss_curve = [] if loss_curve is None else loss_curve
+        self.full_batch = full_batch
 
     def run(self, X, y, sample_weight=None, max_epochs=1):
         """Train for at most ``max_epochs`` epochs on ``(X, y)``.
@@ -110,6 +123,8 @@ class Trainer:
         self._best = (math.inf, self.net.get_state())
         self._best_pending = self._updating = False
         self.net.set_rng(self.rng)
+        full_batch = self.full_batch or min(self.batch_size, X.shape[0])
+        self.net.set_batch_rows(full_batch)
         self._notify("on_train_begin")
         try:
             # overflow on the way to divergence is detected and reported
@@ -131,7 +146,7 @@ class Trainer:
             self._best_pending = False
         n = X.shape[0]
         order = self.rng.permutation(n) if self.shuffle else None
-        total = 0.0
+        total, counted = 0.0, 0
         for start in range(0, n, min(self.batch_size, n)):
             rows = slice(start, start + self.batch_size)
             if order is not None:
@@ -139,10 +154,12 @@ class Trainer:
             sw = None if sample_weight is None else sample_weight[rows]
             y_batch = y[rows]
             batch_loss = self.train_batch(X[rows], y_batch, sw)
-            if not math.isfinite(batch_loss):
-                self._diverge()
-                return
-            total += batch_loss * y_batch.shape[0]
+            if batch_loss is not None:  # None: all weights zero, no loss
+                if not math.isfinite(batch_loss):
+                    self._diverge()
+                    return
+                total += batch_loss * y_batch.shape[0]
+                counted += y_batch.shape[0]
             if self.interrupted:  # Ctrl-C during this batch: stop after it
                 self.stop = True
                 return
@@ -151,16 +168,18 @@ class Trainer:
             return
         self.epoch += 1
         self.n_samples_seen += n
-        self.loss_curve.append(total / n)
+        # scikit-learn's epoch loss: batch losses weighted by their rows
+        self.loss_curve.append(total / counted if counted else 0.0)
         # snapshotted when the next epoch starts: a last epoch needs no copy
         self._best_pending = self.loss_curve[-1] <= self._best[0]
         self._notify("on_epoch_end")
 
     def train_batch(self, X, y, sample_weight=None):
-        """One forward/backward pass and optimizer step; return the loss."""
+        """One forward/backward pass and optimizer step; return the loss
+        (None for a batch whose weights are all zero: no loss, no step)."""
         net = self.net
         if sample_weight is not None and not sample_weight.any():
-            return 0.0  # a batch of zero-weight samples carries no gradient
+            return None
         Z = net.forward(X, training=True, sample_weight=sample_weight)
         loss = self.loss.forward(Z, y, sample_weight)
         net.backward(self.loss.backward())
@@ -177,6 +196,7 @@ class Trainer:
 
     def _diverge(self):
         self.net.set_state(self._best[1])
+        self.restored_loss = self._best[0]
         self.diverged = self.stop = True
 
     def _notify(self, event):

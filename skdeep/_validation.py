@@ -1,0 +1,131 @@
+"""Input checks that scikit-learn keeps private, written here so that skdeep
+depends only on scikit-learn's public API for them (their messages are
+scikit-learn's, so existing code that matches on them keeps working)."""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_array
+from sklearn.utils.multiclass import unique_labels
+
+__all__ = [
+    "check_sample_weight",
+    "check_optimize_result",
+    "first_partial_fit_call",
+    "take_rows",
+]
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """Validate ``sample_weight`` for ``n_samples`` rows.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or float
+        The weights; a number means the same weight for every row.
+    n_samples : int
+        Number of rows of ``X``.
+    dtype : dtype
+        dtype of the returned array.
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_samples,)
+        Finite, non-negative weights, not all zero.
+
+    Raises
+    ------
+    ValueError
+        If the weights are not 1-D, have the wrong length, are not finite, are
+        all zero or contain negative values.
+    """
+    if np.isscalar(sample_weight):
+        sample_weight = np.full(n_samples, sample_weight, dtype=dtype)
+    sample_weight = check_array(
+        sample_weight,
+        ensure_2d=False,
+        dtype=dtype,
+        order="C",
+        input_name="sample_weight",
+    )
+    if sample_weight.ndim != 1:
+        raise ValueError(
+            "Sample weights must be 1D array or scalar, got "
+            f"{sample_weight.ndim}D array. Expected either a scalar value or a 1D "
+            f"array of length {n_samples}."
+        )
+    if sample_weight.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight.shape == {sample_weight.shape}, expected {(n_samples,)}!"
+        )
+    if not sample_weight.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    if (sample_weight < 0).any():
+        raise ValueError("Negative values in data passed to `sample_weight`")
+    return sample_weight
+
+
+def check_optimize_result(result, max_iter):
+    """Return the iterations of an L-BFGS ``result``; warn if it stopped
+    before converging (scikit-learn's ConvergenceWarning and wording).
+
+    Parameters
+    ----------
+    result : scipy.optimize.OptimizeResult
+        What ``scipy.optimize.minimize`` returned.
+    max_iter : int
+        The iteration limit it ran under.
+
+    Returns
+    -------
+    n_iter : int
+    """
+    n_iter = min(result.nit, max_iter)
+    if result.status != 0:
+        message = (
+            f"lbfgs failed to converge after {n_iter} iteration(s) "
+            f"(status={result.status}):\n{result.message}\n"
+        )
+        if n_iter == max_iter:
+            message += (
+                "\nIncrease the number of iterations to improve the convergence "
+                f"(max_iter={max_iter})."
+            )
+        message += (
+            "\nYou might also want to scale the data as shown in:\n"
+            "    https://scikit-learn.org/stable/modules/preprocessing.html"
+        )
+        warnings.warn(message, ConvergenceWarning, stacklevel=3)
+    return n_iter
+
+
+def first_partial_fit_call(estimator, classes):
+    """Return True on the first ``partial_fit`` call of a classifier, and
+    check ``classes`` (required then, unchanged afterwards).
+
+    Sets ``estimator.classes_`` on the first call.
+    """
+    known = getattr(estimator, "classes_", None)
+    if known is None and classes is None:
+        raise ValueError("classes must be passed on the first call to partial_fit.")
+    if classes is None:
+        return False
+    if known is not None:
+        if not np.array_equal(known, unique_labels(classes)):
+            raise ValueError(
+                "`classes=%r` is not the same as on last call to partial_fit, was: "
+                "%r" % (classes, known)
+            )
+        return False
+    estimator.classes_ = unique_labels(classes)
+    return True
+
+
+def take_rows(X, rows):
+    """Rows ``rows`` of an array, sparse matrix, DataFrame or list."""
+    if hasattr(X, "iloc"):
+        return X.iloc[rows]
+    if hasattr(X, "shape"):
+        return X[rows]
+    return [X[i] for i in rows]
