@@ -8,17 +8,21 @@ warnings); every computation on weights is delegated to :mod:`skdeep.nn` and
 
 import warnings
 from abc import ABC, abstractmethod
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._fitted import LayerList, as_dtype
+from ._fitted import LayerList, as_dtype, bias_values, no_bias
 from ._stochastic import NON_FINITE_MESSAGE, StochasticFitMixin
-from ._validation import check_optimize_result, check_sample_weight
+from ._validation import (
+    PARAMETER_CONSTRAINTS,
+    STOCHASTIC_SOLVERS,
+    check_optimize_result,
+    check_sample_weight,
+)
 from .nn import (
     ACTIVATIONS,
     LOSSES,
@@ -27,10 +31,9 @@ from .nn import (
     Dropout,
     Sequential,
 )
-from .nn.init import INITIALIZERS
 from .train import fit_lbfgs
 
-_STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop")
+_STOCHASTIC_SOLVERS = STOCHASTIC_SOLVERS
 
 
 class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
@@ -39,54 +42,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
     Not to be used directly.
     """
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "solver": [StrOptions({"lbfgs", *_STOCHASTIC_SOLVERS})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [
-            StrOptions({"constant", "invscaling", "adaptive", "plateau"})
-        ],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
-        "batch_norm": ["boolean"],
-        "batch_norm_stats": [StrOptions({"running", "full"})],
-        "weight_init": [StrOptions(set(INITIALIZERS))],
-        "rho": [Interval(Real, 0, 1, closed="left")],
-        "plateau_factor": [Interval(Real, 1, None, closed="neither")],
-        "plateau_patience": [Interval(Integral, 0, None, closed="left")],
-        "dtype": [
-            None,
-            StrOptions({"float32", "float64"}),
-            Options(type, {np.float32, np.float64}),
-        ],
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     @abstractmethod
     def __init__(
@@ -191,7 +147,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         pairs = self._fitted_network().weights_and_biases()
         if attribute == "coefs_":
             return [W for W, _ in pairs]
-        return [_no_bias(W) if b is None else b for W, b in pairs]
+        return [no_bias(W) if b is None else b for W, b in pairs]
 
     def _set_layer_arrays(self, attribute, values):
         """Write ``values`` into the network (all or nothing); the weights
@@ -206,7 +162,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
             if attribute == "coefs_":
                 network.set_layer_params("W", values)
             else:
-                network.set_layer_params("b", _bias_values(network, values))
+                network.set_layer_params("b", bias_values(network, values))
         except ValueError as error:
             raise ValueError(f"Cannot set {attribute}: {error}.") from None
         self._forget_best()
@@ -467,29 +423,3 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _no_bias(W):
-    """A read-only zero bias for a layer without one."""
-    zeros = np.zeros(W.shape[1], dtype=W.dtype)
-    zeros.flags.writeable = False
-    return zeros
-
-
-def _bias_values(network, values):
-    """The entries of ``values`` for the layers that have a bias; those for
-    layers without one (batch normalization follows) must be zeros."""
-    pairs = network.weights_and_biases()
-    if len(values) != len(pairs):
-        raise ValueError(f"expected {len(pairs)} arrays, got {len(values)}")
-    kept = []
-    for i, ((W, b), value) in enumerate(zip(pairs, values)):
-        if b is not None:
-            kept.append(value)
-        elif np.shape(value) != (W.shape[1],) or np.any(np.asarray(value) != 0):
-            raise ValueError(
-                f"layer {i} has no bias (batch normalization follows it, and its "
-                "beta in batch_norm_params_ is the shift): its entry must be "
-                f"zeros of shape {(W.shape[1],)}"
-            )
-    return kept

@@ -38,7 +38,9 @@ default='constant'
         every epoch is recorded in ``learning_rate_curve_``.
 
     learning_rate_init : float, default=0.001
-        Initial step size of 'sgd' and 'adam'.
+        Initial step size of every stochastic solver ('sgd', 'adam',
+        'adagrad', 'rmsprop'); schedules change it from there. Ignored by
+        'lbfgs'.
 
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -59,7 +61,9 @@ default='constant'
         gradient tolerance.
 
     verbose : bool or int, default=False
-        Print the loss (and validation score) after each epoch.
+        Print ``Iteration N, loss = ...`` after each epoch (and ``Validation
+        score: ...`` with early stopping) or, with 'lbfgs', after each L-BFGS
+        iteration.
 
     warm_start : bool, default=False
         Reuse the previous solution as the starting point of ``fit``.
@@ -71,11 +75,13 @@ default='constant'
         Whether 'sgd' uses Nesterov's momentum.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified for
-        classification), stop when its score has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and restore the weights of the best
-        epoch. Data too small to split trains without a validation set, with
-        a warning. Has no effect in ``partial_fit``.
+        Hold out ``validation_fraction`` of the training data (stratified by
+        class for classification), stop when its score has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs, and restore the weights of
+        the best epoch. With an int ``random_state`` every fit (warm starts
+        included) validates on the same rows; scores are compared only within
+        one validation set. A validation set of fewer than 2 rows raises a
+        ValueError, and so does ``partial_fit`` (as in scikit-learn).
 
     validation_fraction : float, default=0.1
         Fraction of the training data held out for early stopping.
@@ -87,7 +93,8 @@ default='constant'
         Decay rate of Adam's second-moment estimate, in [0, 1).
 
     epsilon : float, default=1e-8
-        Numerical stability term of Adam.
+        Added to the root of the second-moment estimate of 'adam', 'adagrad'
+        and 'rmsprop' for numerical stability.
 
     n_iter_no_change : int, default=10
         Number of epochs without improvement tolerated (stochastic solvers).
@@ -109,8 +116,11 @@ default='constant'
 
     batch_norm_stats : {'running', 'full'}, default='running'
         Statistics used at prediction: running averages kept during training
-        (update rate 0.1), or the population moments from one pass over the
-        training data after training. 'lbfgs' always uses the full pass.
+        (a full batch moves them by 0.1, a shorter one by its share, so a
+        short last batch does not bias them), or the population moments from
+        one pass over the training data at the end of ``fit``. 'lbfgs' always
+        uses the full pass; ``partial_fit`` refuses 'full' (it never sees the
+        whole training set).
 
     weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', \
 'he_normal'}, default='glorot_uniform'
@@ -132,14 +142,15 @@ default='constant'
         Floating point type of the weights and of every computation. None
         follows the training input (float32 stays float32, anything else is
         float64). 'float32' on float64 input converts the data once and
-        trains about twice as fast (2.1x for a 784-512-256-10 network with
-        Adam, docs/benchmarks.md), at single precision. Prediction inputs
-        are converted to this type."""
+        trains in single precision, usually much faster (see
+        docs/benchmarks.md). Parameters, optimizer state and predictions
+        keep this type; prediction inputs are converted to it."""
 
 COMMON_ATTRIBUTES = """\
 loss_ : float
-        Loss (with the L2 penalty) of the last epoch or of the final 'lbfgs'
-        iterate.
+        Loss (with the L2 penalty) of the last epoch (its mean over the
+        epoch's batches, as in scikit-learn) or of the final 'lbfgs' iterate.
+        After divergence, the loss of the epoch whose weights were kept.
 
     best_loss_ : float or None
         Minimum training loss reached (stochastic solvers without early
@@ -166,10 +177,12 @@ loss_ : float
 
     coefs_ : list of ndarray of shape (n_in, n_out)
         Weight matrix of each layer (views of the fitted parameters).
+        Assignable: a list of arrays of the same shapes replaces the weights.
 
     intercepts_ : list of ndarray of shape (n_out,)
-        Bias vector of each layer (with ``batch_norm=True`` only the output
-        layer has one).
+        Bias vector of each layer (views; assignable like ``coefs_``). With
+        ``batch_norm=True`` the normalized hidden layers have no bias: their
+        entries are read-only zeros.
 
     n_features_in_ : int
         Number of features seen during fit.

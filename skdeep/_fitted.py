@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["atomic_fit", "LayerList", "as_dtype"]
+__all__ = ["atomic_fit", "LayerList", "as_dtype", "no_bias", "bias_values"]
 
 
 def atomic_fit(method):
@@ -93,3 +93,29 @@ def as_dtype(X, dtype):
             "dtype='float64'."
         )
     return converted
+
+
+def no_bias(W):
+    """A read-only zero bias for a layer without one."""
+    zeros = np.zeros(W.shape[1], dtype=W.dtype)
+    zeros.flags.writeable = False
+    return zeros
+
+
+def bias_values(network, values):
+    """The entries of ``values`` for the layers that have a bias; those for
+    layers without one (batch normalization follows) must be zeros."""
+    pairs = network.weights_and_biases()
+    if len(values) != len(pairs):
+        raise ValueError(f"expected {len(pairs)} arrays, got {len(values)}")
+    kept = []
+    for i, ((W, b), value) in enumerate(zip(pairs, values)):
+        if b is not None:
+            kept.append(value)
+        elif np.shape(value) != (W.shape[1],) or np.any(np.asarray(value) != 0):
+            raise ValueError(
+                f"layer {i} has no bias (batch normalization follows it, and its "
+                "beta in batch_norm_params_ is the shift): its entry must be "
+                f"zeros of shape {(W.shape[1],)}"
+            )
+    return kept

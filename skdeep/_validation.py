@@ -1,20 +1,80 @@
-"""Input checks that scikit-learn keeps private, written here so that skdeep
-depends only on scikit-learn's public API for them (their messages are
-scikit-learn's, so existing code that matches on them keeps working)."""
+"""The estimators' parameter constraints, and input checks that
+scikit-learn keeps private, written here so that skdeep relies on scikit-learn's
+public API for them (their messages are scikit-learn's, so existing code that
+matches on them keeps working)."""
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.multiclass import unique_labels
 
+from .nn import ACTIVATIONS
+from .nn.init import INITIALIZERS
+
+STOCHASTIC_SOLVERS = ("sgd", "adam", "adagrad", "rmsprop")
+
+# The constructor parameters of both estimators, for scikit-learn's
+# parameter validation (``_fit_context``).
+
 __all__ = [
+    "PARAMETER_CONSTRAINTS",
+    "STOCHASTIC_SOLVERS",
     "check_sample_weight",
     "check_optimize_result",
     "first_partial_fit_call",
     "take_rows",
 ]
+
+PARAMETER_CONSTRAINTS = {
+    "hidden_layer_sizes": [
+        "array-like",
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+    "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "batch_size": [
+        StrOptions({"auto"}),
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "plateau"})],
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "power_t": [Interval(Real, 0, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterovs_momentum": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "n_iter_no_change": [
+        Interval(Integral, 1, None, closed="left"),
+        Options(Real, {np.inf}),
+    ],
+    "max_fun": [Interval(Integral, 1, None, closed="left")],
+    "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+    "batch_norm": ["boolean"],
+    "batch_norm_stats": [StrOptions({"running", "full"})],
+    "weight_init": [StrOptions(set(INITIALIZERS))],
+    "rho": [Interval(Real, 0, 1, closed="left")],
+    "plateau_factor": [Interval(Real, 1, None, closed="neither")],
+    "plateau_patience": [Interval(Integral, 0, None, closed="left")],
+    "dtype": [
+        None,
+        StrOptions({"float32", "float64"}),
+        Options(type, {np.float32, np.float64}),
+    ],
+}
 
 
 def check_sample_weight(sample_weight, n_samples, dtype):

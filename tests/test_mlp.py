@@ -491,10 +491,22 @@ def test_coefs_are_live_views(iris):
     assert not np.allclose(before, 1 / 3)
 
 
-def test_unfitted_attributes_absent():
-    clf = MLPClassifier()
-    assert not hasattr(clf, "coefs_") and not hasattr(clf, "intercepts_")
-    assert isinstance(clf, BaseMLP)
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+def test_fitted_attributes_appear_only_with_fit(iris, Estimator):
+    X, y = iris
+    est = Estimator(max_iter=2, random_state=0)
+    documented = [
+        line.split(" : ")[0].strip()
+        for line in Estimator.__doc__.split("Attributes\n")[1].splitlines()
+        if " : " in line and line.split(" : ")[0].strip().endswith("_")
+    ]
+    assert {"coefs_", "intercepts_", "loss_curve_", "n_iter_"} <= set(documented)
+    assert not any(hasattr(est, name) for name in documented)
+    quiet_fit(est, X, y)
+    optional = {"feature_names_in_", "batch_norm_params_", "best_validation_score_"}
+    missing = [n for n in documented if n not in optional and not hasattr(est, n)]
+    assert missing == []
+    assert isinstance(est, BaseMLP)
 
 
 def test_divergence_keeps_last_finite_weights(regression):
