@@ -1,0 +1,88 @@
+"""Fully connected (affine) layer."""
+
+import numpy as np
+
+from ..init import INITIALIZERS
+from .base import Layer
+
+__all__ = ["Dense"]
+
+
+class Dense(Layer):
+    """Affine transform ``outputs = inputs @ W + b``.
+
+    Parameters
+    ----------
+    n_in : int
+        Number of input features.
+    n_out : int
+        Number of output units.
+    init : str, default="glorot_uniform"
+        Name of the weight initializer; the bias starts at zero.
+    gain : float, default=None
+        Passed to the initializer (None: its own default; scikit-learn uses 2
+        with Glorot-uniform for logistic units).
+    use_bias : bool, default=True
+        Whether the layer has a bias ``b``.
+    bias_init : {"zeros", "uniform"}, default="zeros"
+        Zero biases, or scikit-learn's choice: drawn, after the weights, from
+        the same uniform range as Glorot-uniform weights.
+    """
+
+    fresh_output = True
+
+    def __init__(
+        self,
+        n_in,
+        n_out,
+        init="glorot_uniform",
+        gain=None,
+        use_bias=True,
+        bias_init="zeros",
+    ):
+        super().__init__()
+        self.n_in = n_in
+        self.n_out = n_out
+        self.init = init
+        self.gain = gain
+        self.use_bias = use_bias
+        self.bias_init = bias_init
+
+    def param_specs(self):
+        specs = [("W", (self.n_in, self.n_out), True)]
+        if self.use_bias:
+            specs.append(("b", (self.n_out,), False))
+        return specs
+
+    def initialize(self, rng):
+        W = self.params["W"]
+        kwargs = {} if self.gain is None else {"gain": self.gain}
+        W[...] = INITIALIZERS[self.init](self.n_in, self.n_out, rng, W.dtype, **kwargs)
+        if not self.use_bias:
+            return
+        if self.bias_init == "uniform":
+            gain = 6.0 if self.gain is None else self.gain
+            bound = np.sqrt(gain / (self.n_in + self.n_out))
+            self.params["b"][...] = rng.uniform(-bound, bound, self.n_out)
+        else:
+            self.params["b"][...] = 0
+
+    def forward(self, X, training=False):
+        out = X @ self.params["W"]
+        if self.use_bias:
+            out += self.params["b"]
+        if training:
+            self._cache = X
+        return out
+
+    def backward(self, dLdy):
+        X = self._cache
+        if isinstance(X, np.ndarray):
+            np.matmul(X.T, dLdy, out=self.grads["W"])
+        else:  # scipy sparse input
+            self.grads["W"][...] = X.T @ dLdy
+        if self.use_bias:
+            np.sum(dLdy, axis=0, out=self.grads["b"])
+        if not self.needs_input_grad:
+            return None
+        return dLdy @ self.params["W"].T
