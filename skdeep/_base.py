@@ -286,50 +286,15 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         self.out_activation_ = self._output_activation()
         self._network = self._build_network([n_features, *hidden, n_outputs], dtype)
         self._network.initialize(rng)
-        self.__dict__.pop("_optimizer", None)
-        if self.solver in _STOCHASTIC_SOLVERS:
-            self._reset_history()
-
-    def _reset_history(self):
-        self.loss_curve_ = []
-        self.learning_rate_curve_ = []
-        self._plateau_state = (0, None)
-        self._no_improvement_count = 0
-        self._best_state = None
-        if self.early_stopping:
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-
-    def _ensure_history(self, validation_key):
-        """Create missing history (after a warm start from another setting).
-
-        Validation scores are compared, and the best epoch kept, only within
-        one validation set: a fit that validates on other rows than the
-        previous one (``validation_key``) starts its early-stopping and
-        plateau bookkeeping afresh.
-        """
-        if "loss_curve_" not in self.__dict__:
-            self._reset_history()
-        if validation_key is None:
-            return
-        if self.validation_scores_ is None:
-            self.validation_scores_ = []
-        if validation_key != self.__dict__.get("_validation_key"):
-            self.best_validation_score_ = -np.inf
-            self._best_state = None
-            self._no_improvement_count = 0
-            self._plateau_state = (0, None)
-            self._validation_key = validation_key
+        self.__dict__.pop("_train_state", None)
 
     def _forget_best(self):
         """The weights were replaced from outside: no earlier best epoch may
         be restored over them, nor scores compared with theirs."""
-        self.__dict__.pop("_validation_key", None)
+        state = self.__dict__.get("_train_state")
+        if state is not None:
+            state.reset_best()
+            state.validation_key = None
 
     def _build_network(self, units, dtype):
         """Dense -> (BatchNorm) -> activation -> (Dropout) per hidden layer,

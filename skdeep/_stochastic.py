@@ -1,10 +1,12 @@
 """Mini-batch training of the estimators (the stochastic solvers).
 
 The scikit-learn side of training with 'sgd', 'adam', 'adagrad' and
-'rmsprop': optimizer construction, the early-stopping split, callbacks for
-schedules and plateaus, and turning the outcome of a run (stopped, diverged,
-interrupted, out of iterations) into attributes and warnings. The training
-itself is :class:`skdeep.train.Trainer`'s.
+'rmsprop': the optimizer from the parameters, the early-stopping split, and
+turning the outcome of a run (stopped, diverged, interrupted, out of
+iterations) into attributes and warnings. The policies are
+:func:`skdeep.train.schedule_callbacks`'s and the training itself is
+:func:`skdeep.train.train`'s; all it carries over is one
+:class:`skdeep.train.TrainState`.
 """
 
 import hashlib
@@ -17,15 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from .nn import OPTIMIZERS
-from .train import (
-    DivideRate,
-    EpochLogger,
-    InvScaling,
-    PlateauMonitor,
-    RateRecorder,
-    Trainer,
-    ValidationScore,
-)
+from .train import TrainingData, TrainState, Validation, schedule_callbacks, train
 
 NON_FINITE_MESSAGE = (
     "Solver produced non-finite parameter weights. The input data may"
@@ -34,7 +28,63 @@ NON_FINITE_MESSAGE = (
 
 
 class StochasticFitMixin:
-    """Training with a stochastic solver, for :class:`BaseMLP`."""
+    """Training with a stochastic solver, for :class:`BaseMLP`.
+
+    The fitted attributes of training (``history_``, ``loss_curve_``,
+    ``validation_scores_``, ...) are read from the one training state.
+    """
+
+    def _fitted_state(self, name):
+        state = self.__dict__.get("_train_state")
+        if state is None:
+            raise AttributeError(
+                f"'{type(self).__name__}' object has no attribute '{name}' (it "
+                "exists after fitting with a stochastic solver)"
+            )
+        return state
+
+    @property
+    def history_(self):
+        """list of dict: one record per epoch of every call: ``epoch``,
+        ``train_loss``, ``valid_loss`` and ``valid_score`` (None when not
+        validating), ``learning_rate`` and ``seconds``."""
+        return [dict(record) for record in self._fitted_state("history_").history]
+
+    @property
+    def loss_curve_(self):
+        """list of float: training loss of every epoch."""
+        return self._fitted_state("loss_curve_").column("train_loss")
+
+    @property
+    def learning_rate_curve_(self):
+        """list of float: learning rate in effect during each epoch."""
+        return self._fitted_state("learning_rate_curve_").column("learning_rate")
+
+    @property
+    def validation_scores_(self):
+        """list of float or None: validation score of every validated epoch
+        (None without early stopping)."""
+        state = self._fitted_state("validation_scores_")
+        if state.monitor != "valid_score":
+            return None
+        return [v for v in state.column("valid_score") if v is not None]
+
+    @property
+    def best_validation_score_(self):
+        """float or None: best validation score (None without early
+        stopping)."""
+        state = self._fitted_state("best_validation_score_")
+        if state.monitor != "valid_score":
+            return None
+        return -np.inf if state.best_value is None else state.best_value
+
+    @property
+    def best_loss_(self):
+        """float or None: lowest training loss (None with early stopping)."""
+        state = self._fitted_state("best_loss_")
+        if state.monitor != "train_loss":
+            return None
+        return np.inf if state.best_value is None else state.best_value
 
     def _make_optimizer(self):
         args = {
@@ -50,37 +100,61 @@ class StochasticFitMixin:
     def _fit_stochastic(self, X, Y, labels, sample_weight, rng, incremental):
         if incremental:
             self._check_incremental(X.shape[0])
-        if not incremental or "_optimizer" not in self.__dict__:
-            self._optimizer = self._make_optimizer()
-        split = self._validation_split(X, Y, labels, sample_weight, rng)
-        X, Y, sample_weight, validation = split
-        self._ensure_history(None if validation is None else validation[3])
-        monitor = self._make_monitor(validation is not None)
-        plateau = self._make_plateau(validation is not None)
-        trainer = Trainer(
+        state = self._continued_state(incremental)
+        X, Y, sample_weight, validation = self._validation_split(
+            X, Y, labels, sample_weight, rng
+        )
+        state.set_monitor("train_loss" if validation is None else "valid_score")
+        if validation is not None and validation.key != state.validation_key:
+            state.reset_best()  # scores on other rows do not compare
+            state.validation_key = validation.key
+        trainer = train(
             self._network,
             self._loss_function(),
-            self._optimizer,
-            rng,
+            state,
+            TrainingData(X, Y, sample_weight, validation),
+            self._callbacks(validation is not None),
+            rng=rng,
+            max_epochs=1 if incremental else self.max_iter,
             batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             alpha=self.alpha,
-            n_samples_seen=self.t_,
-            loss_curve=self.loss_curve_,
             # a partial_fit chunk may be shorter than a batch: it then moves
             # the batch-norm statistics by its share of a configured batch
             full_batch=self.batch_size
             if incremental and self.batch_size != "auto"
             else None,
-            callbacks=self._callbacks(validation, monitor, plateau),
         )
-        trainer.run(X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter)
         if not incremental:  # partial_fit loops keep their work buffers
             self._network.release_grads()
-            self._optimizer.release_scratch()
-        self._store_progress(trainer, monitor, plateau, incremental)
+            state.optimizer.release_scratch()
+        self._store_outcome(trainer, incremental)
         if self.batch_norm and self.batch_norm_stats == "full":
             self._network.set_population_statistics(X, sample_weight)
+
+    def _continued_state(self, incremental):
+        """The training state to continue; a new optimizer unless
+        ``partial_fit`` continues one (as scikit-learn does)."""
+        state = self.__dict__.get("_train_state")
+        if state is None:
+            state = self._train_state = TrainState(None)
+        if not incremental or state.optimizer is None:
+            state.optimizer = self._make_optimizer()
+        return state
+
+    def _callbacks(self, validating):
+        return schedule_callbacks(
+            solver=self.solver,
+            learning_rate=self.learning_rate,
+            learning_rate_init=self.learning_rate_init,
+            power_t=self.power_t,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            plateau_factor=self.plateau_factor,
+            plateau_patience=self.plateau_patience,
+            restore_best=validating,
+            verbose=bool(self.verbose),
+        )
 
     def _check_incremental(self, n_samples):
         """Refuse the settings that need the whole training set at once."""
@@ -110,91 +184,15 @@ class StochasticFitMixin:
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
-    def _make_monitor(self, validating):
-        best = self.best_validation_score_ if validating else self.best_loss_
-        return PlateauMonitor(
-            self.tol,
-            self.n_iter_no_change,
-            self._on_plateau,
-            scores=self.validation_scores_ if validating else None,
-            best=None if best is None or np.isinf(best) else best,
-            count=self._no_improvement_count,
-            best_state=self._best_state if validating else None,
-        )
-
-    def _callbacks(self, validation, monitor, plateau):
-        callbacks = [
-            RateRecorder(self.learning_rate_curve_),
-            EpochLogger(self.verbose),
-        ]
-        if validation is not None:
-            X_val, y_val, sw_val, _ = validation
-            callbacks.append(
-                ValidationScore(
-                    lambda Z: self._score_output(Z, y_val, sw_val),
-                    X_val,
-                    scores=self.validation_scores_,
-                    verbose=self.verbose,
-                )
-            )
-        if self.solver == "sgd" and self.learning_rate == "invscaling":
-            callbacks.append(InvScaling(self.learning_rate_init, self.power_t))
-        if plateau is not None:
-            callbacks.append(plateau)
-        callbacks.append(monitor)
-        return callbacks
-
-    def _make_plateau(self, validating):
-        """The 'plateau' schedule: divide the rate by ``plateau_factor`` after
-        more than ``plateau_patience`` epochs without improvement."""
-        if self.learning_rate != "plateau":
-            return None
-        count, best = self._plateau_state
-        return PlateauMonitor(
-            self.tol,
-            self.plateau_patience,
-            DivideRate(self.plateau_factor, self.verbose),
-            scores=self.validation_scores_ if validating else None,
-            best=best,
-            count=count,
-            keep_best=False,
-        )
-
-    def _on_plateau(self, trainer, message):
-        """scikit-learn's policy: 'adaptive' sgd divides the rate by 5."""
-        optimizer = trainer.optimizer
-        if self.solver != "sgd" or self.learning_rate != "adaptive":
-            _say(self.verbose, message + " Stopping.")
-            return True
-        if optimizer.learning_rate <= 1e-6:
-            _say(self.verbose, message + " Learning rate too small. Stopping.")
-            return True
-        optimizer.learning_rate /= 5.0
-        _say(
-            self.verbose,
-            message + " Setting learning rate to %f" % optimizer.learning_rate,
-        )
-        return False
-
-    def _store_progress(self, trainer, monitor, plateau, incremental):
-        validating = monitor.scores is not None
-        if plateau is not None:
-            self._plateau_state = (plateau.count, plateau.best)
+    def _store_outcome(self, trainer, incremental):
+        state = trainer.state
         self.n_iter_ = trainer.epoch
-        self.t_ = trainer.n_samples_seen
-        self._no_improvement_count = monitor.count
-        if validating:
-            self.best_validation_score_ = (
-                -np.inf if monitor.best is None else monitor.best
-            )
-            self._best_state = monitor.best_state
-        elif self.best_loss_ is not None:
-            self.best_loss_ = np.inf if monitor.best is None else monitor.best
-        if self.loss_curve_:
-            self.loss_ = self.loss_curve_[-1]
-        if trainer.diverged:  # the loss of the weights kept, not the last
-            restored = monitor.best_loss if monitor.restored else None
-            self.loss_ = trainer.restored_loss if restored is None else restored
+        self.t_ = state.n_samples_seen
+        if state.history:
+            self.loss_ = state.history[-1]["train_loss"]
+        if trainer.diverged and trainer.restored_epoch:
+            # the loss of the weights kept, not of the last epoch
+            self.loss_ = state.history[trainer.restored_epoch - 1]["train_loss"]
         self._warn_outcome(trainer, incremental)
 
     def _warn_outcome(self, trainer, incremental):
@@ -204,9 +202,9 @@ class StochasticFitMixin:
                 raise ValueError(NON_FINITE_MESSAGE)
             warnings.warn(
                 "Training diverged: the loss became non-finite after %d epoch(s); "
-                "the parameters of the epoch with the lowest training loss were "
-                "restored. Consider a lower learning_rate_init (it is %g) or "
-                "scaling the input." % (trainer.epoch, self.learning_rate_init),
+                "the parameters of the best epoch were restored. Consider a lower "
+                "learning_rate_init (it is %g) or scaling the input."
+                % (trainer.epoch, self.learning_rate_init),
                 ConvergenceWarning,
             )
         elif trainer.interrupted:
@@ -226,7 +224,7 @@ class StochasticFitMixin:
         """Split off ``validation_fraction`` of the rows when early stopping.
 
         Returns ``(X, Y, sample_weight, validation)`` where ``validation`` is
-        ``(X_val, y_val, sw_val, key)`` or None; ``key`` identifies the
+        a :class:`skdeep.train.Validation` or None; its ``key`` identifies the
         validation set. With an int ``random_state`` every fit on the same
         data validates on the same rows.
         """
@@ -252,8 +250,14 @@ class StochasticFitMixin:
             sw = (sw[0], None)  # all-zero validation weights: score unweighted
         X_val = X[val]
         y_val = labels[val] if labels is not None else Y[val]
-        key = (seed, n_samples, _digest(X_val, y_val, sw[1]))
-        return X[train], Y[train], sw[0], (X_val, y_val, sw[1], key)
+        validation = Validation(
+            X_val,
+            Y[val],
+            sw[1],
+            score=lambda Z: self._score_output(Z, y_val, sw[1]),
+            key=(seed, n_samples, _digest(X_val, y_val, sw[1])),
+        )
+        return X[train], Y[train], sw[0], validation
 
 
 def _split_indices(n_samples, fraction, labels, seed):
@@ -296,8 +300,3 @@ def _digest(*arrays):
                 part.tobytes() if part.dtype != object else repr(part.tolist()).encode()
             )
     return digest.hexdigest()
-
-
-def _say(verbose, message):
-    if verbose:
-        print(message)

@@ -2,6 +2,7 @@
 
 import inspect
 import pickle
+import re
 import warnings
 
 import numpy as np
@@ -144,12 +145,30 @@ def test_lbfgs_respects_max_fun(iris):
     assert clf.n_iter_ <= 10
 
 
-def test_verbose_prints_sklearn_lines(iris, capsys):
+def test_verbose_prints_one_row_per_epoch_in_sklearn_format(iris, capsys):
     X, y = iris
-    quiet_fit(MLPClassifier(max_iter=2, verbose=True, early_stopping=True), X, y)
-    out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("Iteration 1, loss = ")
-    assert out[1].startswith("Validation score: ")
+    clf = quiet_fit(
+        MLPClassifier(max_iter=3, verbose=True, early_stopping=True, random_state=0),
+        X,
+        y,
+    )
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 3
+    pattern = re.compile(
+        r"Iteration (\d+), loss = ([\d.]+) +\| valid loss +([\d.]+) \| valid "
+        r"score +([\d.]+) \| lr ([\d.e+-]+) \| +[\d.]+ s( \*)?$"
+    )
+    for epoch, (row, record) in enumerate(zip(rows, clf.history_), start=1):
+        match = pattern.match(row)
+        assert match, row
+        assert int(match[1]) == epoch
+        assert float(match[2]) == pytest.approx(record["train_loss"], abs=1e-8)
+        assert float(match[4]) == pytest.approx(record["valid_score"], abs=1e-6)
+        assert float(match[5]) == pytest.approx(record["learning_rate"], rel=1e-3)
+    # the columns line up, and the best epoch is marked
+    assert len({row.index("| valid loss") for row in rows}) == 1
+    best = int(np.argmax(clf.validation_scores_))
+    assert rows[best].endswith(" *")
 
 
 # ------------------------------------------------------------------ learning

@@ -118,7 +118,9 @@ def test_invscaling_rate_of_each_epoch(data):
         rtol=1e-15,
     )
     # the rate for the next epoch is already set: lr / (120 + 1) ** power_t
-    assert est._optimizer.learning_rate == pytest.approx(0.05 / 121**0.7, rel=1e-15)
+    assert est._train_state.optimizer.learning_rate == pytest.approx(
+        0.05 / 121**0.7, rel=1e-15
+    )
 
 
 def test_invscaling_rates_match_scikit_learn_partial_fit(data):
@@ -222,8 +224,8 @@ def test_adaptive_divides_rate_by_5_then_stops(data, n_iter_no_change):
         rtol=1e-12,
     )
     # the last rate is not divided again, in either
-    assert ours._optimizer.learning_rate == theirs._optimizer.learning_rate
-    assert ours._optimizer.learning_rate == expected[-1]
+    assert ours._train_state.optimizer.learning_rate == theirs._optimizer.learning_rate
+    assert ours._train_state.optimizer.learning_rate == expected[-1]
 
 
 def test_adaptive_run_matches_scikit_learn_weights(data):
@@ -253,7 +255,7 @@ def test_adaptive_run_matches_scikit_learn_weights(data):
     np.testing.assert_allclose(
         rates, np.repeat(0.05 / 5.0 ** np.arange(8), 2), rtol=1e-12
     )
-    assert ours._optimizer.learning_rate == theirs._optimizer.learning_rate
+    assert ours._train_state.optimizer.learning_rate == theirs._optimizer.learning_rate
     _assert_same_weights(ours, theirs)
 
 

