@@ -79,6 +79,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         plateau_factor,
         plateau_patience,
         dtype,
+        progress_bar,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -112,6 +113,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         self.plateau_factor = plateau_factor
         self.plateau_patience = plateau_patience
         self.dtype = dtype
+        self.progress_bar = progress_bar
 
     # ----------------------------------------------------------- fitted views
     @property

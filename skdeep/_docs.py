@@ -144,7 +144,15 @@ default='constant'
         float64). 'float32' on float64 input converts the data once and
         trains in single precision, usually much faster (see
         docs/benchmarks.md). Parameters, optimizer state and predictions
-        keep this type; prediction inputs are converted to it."""
+        keep this type; prediction inputs are converted to it.
+
+    progress_bar : {'auto'} or bool, default='auto'
+        Show a progress bar over the epochs (and over the batches of slow
+        epochs) of the stochastic solvers, drawn with tqdm (``pip install
+        'skdeep[progress]'``). 'auto' shows it when tqdm is installed and the
+        output is watched (a terminal or a Jupyter kernel) in the main
+        process, and stays silent otherwise; True always shows it (and needs
+        tqdm); False never does."""
 
 COMMON_ATTRIBUTES = """\
 loss_ : float

@@ -108,6 +108,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         plateau_factor=2.0,
         plateau_patience=5,
         dtype=None,
+        progress_bar="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -142,6 +143,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             plateau_factor=plateau_factor,
             plateau_patience=plateau_patience,
             dtype=dtype,
+            progress_bar=progress_bar,
         )
 
     def _validate_input(self, X, y, incremental, reset):
@@ -388,6 +390,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         plateau_factor=2.0,
         plateau_patience=5,
         dtype=None,
+        progress_bar="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -422,6 +425,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             plateau_factor=plateau_factor,
             plateau_patience=plateau_patience,
             dtype=dtype,
+            progress_bar=progress_bar,
         )
 
     def _validate_input(self, X, y, incremental, reset):

@@ -10,6 +10,7 @@ iterations) into attributes and warnings. The policies are
 """
 
 import hashlib
+import multiprocessing
 import warnings
 from numbers import Integral
 
@@ -20,6 +21,7 @@ from sklearn.model_selection import train_test_split
 
 from .nn import OPTIMIZERS
 from .train import TrainingData, TrainState, Validation, schedule_callbacks, train
+from .train.progress import ProgressBar, interactive, load_tqdm
 
 NON_FINITE_MESSAGE = (
     "Solver produced non-finite parameter weights. The input data may"
@@ -104,10 +106,6 @@ class StochasticFitMixin:
         X, Y, sample_weight, validation = self._validation_split(
             X, Y, labels, sample_weight, rng
         )
-        state.set_monitor("train_loss" if validation is None else "valid_score")
-        if validation is not None and validation.key != state.validation_key:
-            state.reset_best()  # scores on other rows do not compare
-            state.validation_key = validation.key
         trainer = train(
             self._network,
             self._loss_function(),
@@ -143,7 +141,7 @@ class StochasticFitMixin:
         return state
 
     def _callbacks(self, validating):
-        return schedule_callbacks(
+        callbacks = schedule_callbacks(
             solver=self.solver,
             learning_rate=self.learning_rate,
             learning_rate_init=self.learning_rate_init,
@@ -155,6 +153,23 @@ class StochasticFitMixin:
             restore_best=validating,
             verbose=bool(self.verbose),
         )
+        if self._shows_progress():
+            callbacks.append(ProgressBar(type(self).__name__))
+        return callbacks
+
+    def _shows_progress(self):
+        if self.progress_bar is True:
+            load_tqdm()  # a clear ImportError when tqdm is missing
+            return True
+        if self.progress_bar != "auto" or not interactive():
+            return False
+        if multiprocessing.current_process().name != "MainProcess":
+            return False  # a search's worker: the parent shows the progress
+        try:
+            load_tqdm()
+        except ImportError:
+            return False
+        return True
 
     def _check_incremental(self, n_samples):
         """Refuse the settings that need the whole training set at once."""

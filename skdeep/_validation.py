@@ -74,6 +74,7 @@ PARAMETER_CONSTRAINTS = {
         StrOptions({"float32", "float64"}),
         Options(type, {np.float32, np.float64}),
     ],
+    "progress_bar": [StrOptions({"auto"}), "boolean"],
 }
 
 

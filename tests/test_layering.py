@@ -34,6 +34,9 @@ def test_core_and_training_loop_do_not_import_sklearn(path):
         "signal",  # Ctrl-C handling in the training loop
         "threading",
         "time",  # seconds per epoch in the history
+        "os",  # is the output a terminal (progress bar)
+        "sys",
+        "tqdm.auto",  # the optional progress bar, imported when shown
         "dataclasses",
         "typing",
         "__future__",

@@ -67,6 +67,7 @@ def test_same_constructor_as_scikit_learn(ours, theirs):
         "plateau_factor",
         "plateau_patience",
         "dtype",
+        "progress_bar",
     }
 
 

@@ -11,6 +11,7 @@ from .callbacks import (
 )
 from .lbfgs import fit_lbfgs
 from .loop import Trainer, TrainingData, Validation, train
+from .progress import ProgressBar
 from .state import HISTORY_FIELDS, TrainState
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "EpochLogger",
     "HISTORY_FIELDS",
     "InvScaling",
+    "ProgressBar",
     "ReduceLROnPlateau",
     "TrainState",
     "Trainer",

@@ -1,7 +1,8 @@
 """Callbacks: the policies that act between epochs.
 
 A callback implements any of ``on_train_begin(trainer)``,
-``on_epoch_end(trainer)`` and ``on_train_end(trainer)``. It reads the
+``on_epoch_end(trainer)`` and ``on_train_end(trainer)``, and, when it needs
+one, ``on_batch_end(trainer)`` (called after every mini-batch). It reads the
 training state (``trainer.state``: history, best epoch, patience counters)
 and may set ``trainer.stop``, change ``trainer.state.optimizer.learning_rate``
 or ask the trainer to restore the best epoch. None of them knows about the

@@ -94,6 +94,8 @@ def train(net, loss, state, data, callbacks=(), *, rng, max_epochs=1, **options)
         ``diverged``, ``interrupted``, ``restored_epoch``; its ``state`` is
         ``state``, updated.
     """
+    validation = data.validation
+    state.begin(validation is not None, getattr(validation, "key", None))
     trainer = Trainer(net, loss, state, rng, callbacks=callbacks, **options)
     return trainer.run(data, max_epochs)
 
@@ -129,6 +131,10 @@ class Trainer:
     ----------
     epoch : int
         Epochs completed in the current :meth:`run`.
+    max_epochs : int
+        The bound on epochs of the current run.
+    n_batches : int
+        Batches per epoch of the current run.
     stop : bool
         Set (by callbacks or the loop) to end training after this epoch.
     diverged : bool
@@ -162,6 +168,10 @@ class Trainer:
         self.alpha = float(alpha)
         self.callbacks = list(callbacks)
         self.full_batch = full_batch
+        # only callbacks with a batch hook are called after every batch
+        self._batch_callbacks = [
+            c for c in self.callbacks if callable(getattr(c, "on_batch_end", None))
+        ]
 
     @property
     def optimizer(self):
@@ -171,7 +181,8 @@ class Trainer:
     def run(self, data, max_epochs=1):
         """Train on ``data`` (a :class:`TrainingData`) for at most
         ``max_epochs`` epochs; return self."""
-        self.epoch, self.stop = 0, False
+        self.epoch, self.stop, self.max_epochs = 0, False, max_epochs
+        self.n_batches = -(-data.X.shape[0] // min(self.batch_size, data.X.shape[0]))
         self.diverged = self.interrupted = False
         self.restored_epoch = None
         # the parameters to fall back on when no best epoch is known yet
@@ -237,6 +248,8 @@ class Trainer:
                     return self._diverge()
                 total += batch_loss * y_batch.shape[0]
                 counted += y_batch.shape[0]
+            for callback in self._batch_callbacks:
+                callback.on_batch_end(self)
             if self.interrupted:  # Ctrl-C during this batch: stop after it
                 self.stop = True
                 return None

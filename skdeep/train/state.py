@@ -81,6 +81,16 @@ class TrainState:
         """Return the history of one field, as a list."""
         return [record[field] for record in self.history]
 
+    def begin(self, validating, validation_key=None):
+        """Start a run: watch the validation score when ``validating``, else
+        the training loss. Scores on another validation set do not compare
+        with the earlier ones: a new ``validation_key`` (which identifies the
+        set) forgets the best epoch and the counters."""
+        self.set_monitor("valid_score" if validating else "train_loss")
+        if validating and validation_key != self.validation_key:
+            self.reset_best()
+            self.validation_key = validation_key
+
     def set_monitor(self, monitor):
         """Watch ``monitor`` from now on; forget the best epoch and the
         patience counters if it changes."""
