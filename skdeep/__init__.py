@@ -2,6 +2,7 @@
 
 from ._diagnostics import OverfitReport, check_gradients, overfit_small
 from ._mlp import MLPClassifier, MLPRegressor
+from .display import TrainingHistoryDisplay
 
 __version__ = "0.1.0"
 
@@ -9,6 +10,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "OverfitReport",
+    "TrainingHistoryDisplay",
     "check_gradients",
     "overfit_small",
     "__version__",

@@ -1,10 +1,15 @@
 """Demo: ``python -m skdeep`` trains on scikit-learn's digits data.
 
-skdeep's MLPClassifier and scikit-learn's, each at default settings in a
-StandardScaler pipeline, on the same held-out split: accuracy, fit time and
-epochs, side by side.
+skdeep's MLPClassifier and scikit-learn's, each at default settings but for
+early stopping (``early_stopping=True``), in a StandardScaler pipeline, on
+the same held-out split. skdeep's training is shown epoch by epoch
+(``verbose=True``: loss, validation loss and score, learning rate, seconds,
+best epoch marked); then accuracy, fit time and epochs of both, side by
+side; and, when matplotlib is installed, skdeep's training curves are saved
+to a PNG file (``--figure`` to choose where).
 """
 
+import argparse
 import time
 import warnings
 
@@ -15,7 +20,7 @@ from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skdeep import MLPClassifier, __version__
+from skdeep import MLPClassifier, TrainingHistoryDisplay, __version__
 
 
 def _run(estimator, X_train, X_test, y_train, y_test):
@@ -28,21 +33,45 @@ def _run(estimator, X_train, X_test, y_train, y_test):
     return model.score(X_test, y_test), seconds, model[-1].n_iter_
 
 
-def main():
+def _save_figure(estimator, path):
+    """Save the training curves of ``estimator`` to ``path`` if matplotlib
+    is installed; return a sentence saying what happened."""
+    try:
+        import matplotlib
+    except ImportError:
+        return "Install matplotlib (pip install 'skdeep[plot]') for the figure."
+    matplotlib.use("Agg")
+    display = TrainingHistoryDisplay.from_estimator(estimator)
+    display.figure_.savefig(path, dpi=100, bbox_inches="tight")
+    return f"Training curves saved to {path}"
+
+
+def main(argv=None):
     """Fit both classifiers on digits and print the comparison."""
+    parser = argparse.ArgumentParser(prog="python -m skdeep", description=__doc__)
+    parser.add_argument(
+        "--figure",
+        default="skdeep-training-curves.png",
+        help="where to save skdeep's training curves (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
     X, y = load_digits(return_X_y=True)
     split = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
     print(
         f"digits: {X.shape[0]} samples, {X.shape[1]} features, "
-        f"{len(set(y))} classes; held-out {len(split[1])} samples"
+        f"{len(set(y))} classes; held-out {len(split[1])} samples\n"
     )
-    print(f"{'model':<34}{'accuracy':>10}{'fit time':>11}{'epochs':>8}")
-    for name, estimator in [
-        (f"skdeep {__version__} MLPClassifier", MLPClassifier(random_state=0)),
-        ("sklearn MLPClassifier", SklearnMLPClassifier(random_state=0)),
-    ]:
-        accuracy, seconds, epochs = _run(estimator, *split)
-        print(f"{name:<34}{accuracy:>10.4f}{seconds:>10.2f}s{epochs:>8d}")
+    ours = MLPClassifier(
+        early_stopping=True, random_state=0, verbose=True, progress_bar=False
+    )
+    print(f"skdeep {__version__} MLPClassifier, epoch by epoch:")
+    results = [("skdeep MLPClassifier", *_run(ours, *split))]
+    theirs = SklearnMLPClassifier(early_stopping=True, random_state=0)
+    results.append(("sklearn MLPClassifier", *_run(theirs, *split)))
+    print(f"\n{'model':<26}{'accuracy':>10}{'fit time':>11}{'epochs':>8}")
+    for name, accuracy, seconds, epochs in results:
+        print(f"{name:<26}{accuracy:>10.4f}{seconds:>10.2f}s{epochs:>8d}")
+    print("\n" + _save_figure(ours, args.figure))
 
 
 if __name__ == "__main__":
