@@ -12,7 +12,8 @@ def test_demo_shows_epochs_compares_and_saves_the_figure(tmp_path, capsys):
     figure = tmp_path / "curves.png"
     main(["--figure", str(figure)])
     out = capsys.readouterr().out
-    epochs = re.findall(r"^Iteration (\d+), loss = [\d.]+ +\| valid loss .*\| lr ", out, re.M)
+    row = r"^Iteration (\d+), loss = [\d.]+ +\| valid loss .*\| lr "
+    epochs = re.findall(row, out, re.M)
     assert epochs[:3] == ["1", "2", "3"] and len(epochs) > 20
     rows = re.findall(
         r"^(skdeep|sklearn) MLPClassifier +(0\.\d+) .*s +(\d+)$", out, re.M
