@@ -16,6 +16,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._fitted import LayerList, as_dtype, bias_values, no_bias
+from ._sklearn_callbacks import CALLBACK_MIXIN, fit_task
 from ._stochastic import NON_FINITE_MESSAGE, StochasticFitMixin
 from ._validation import (
     PARAMETER_CONSTRAINTS,
@@ -36,7 +37,7 @@ from .train import fit_lbfgs
 _STOCHASTIC_SOLVERS = STOCHASTIC_SOLVERS
 
 
-class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
+class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
     """Base class of :class:`MLPClassifier` and :class:`MLPRegressor`.
 
     Not to be used directly.
@@ -204,6 +205,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
 
     # ------------------------------------------------------------------- fit
     def _fit(self, X, y, sample_weight=None, incremental=False):
+        fit_data = {"X": X, "y": y}  # as given: for scikit-learn's callbacks
         hidden = self._hidden_sizes()
         self._dropout_rates(len(hidden))
         first_pass = "_network" not in self.__dict__ or (
@@ -212,6 +214,7 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         X, Y, labels = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        fit_data["sample_weight"] = sample_weight
         rng = self._make_rng(0 if first_pass else self.__dict__.get("t_", 0))
         if first_pass:
             dtype = X.dtype if self.dtype is None else np.dtype(self.dtype)
@@ -219,9 +222,12 @@ class BaseMLP(StochasticFitMixin, BaseEstimator, ABC):
         X = as_dtype(X, self._network.dtype)
         Y = Y.astype(self._network.dtype, copy=False)
         if self.solver == "lbfgs":
-            self._fit_lbfgs(X, Y, sample_weight)
+            with fit_task(self, **fit_data):
+                self._fit_lbfgs(X, Y, sample_weight)
         else:
-            self._fit_stochastic(X, Y, labels, sample_weight, rng, incremental)
+            self._fit_stochastic(
+                X, Y, labels, sample_weight, rng, incremental, fit_data
+            )
         if not np.isfinite(self._network.params).all():
             raise ValueError(NON_FINITE_MESSAGE)
         return self

@@ -7,6 +7,8 @@ import functools
 
 import numpy as np
 
+from ._sklearn_callbacks import CALLBACK_ATTRIBUTES
+
 __all__ = ["atomic_fit", "LayerList", "as_dtype", "no_bias", "bias_values"]
 
 
@@ -27,7 +29,9 @@ def atomic_fit(method):
     def wrapper(self, *args, **kwargs):
         params = self.get_params(deep=False)
         backup = {
-            key: value if key in params else copy.deepcopy(value)
+            key: value
+            if key in params or key in CALLBACK_ATTRIBUTES
+            else copy.deepcopy(value)
             for key, value in self.__dict__.items()
         }
         try:

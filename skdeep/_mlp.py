@@ -12,6 +12,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 from ._base import _STOCHASTIC_SOLVERS, BaseMLP
 from ._docs import fill_doc
 from ._fitted import atomic_fit
+from ._sklearn_callbacks import fit_with_callbacks
 from ._validation import first_partial_fit_call
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -200,6 +201,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
+    @fit_with_callbacks
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
 
@@ -222,6 +224,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
+    @fit_with_callbacks
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 
@@ -457,6 +460,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
+    @fit_with_callbacks
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
 
@@ -479,6 +483,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
+    @fit_with_callbacks
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
 

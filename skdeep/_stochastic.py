@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
+from ._sklearn_callbacks import epoch_callback
 from .nn import OPTIMIZERS
 from .train import TrainingData, TrainState, Validation, schedule_callbacks, train
 from .train.progress import ProgressBar, interactive, load_tqdm
@@ -99,21 +100,33 @@ class StochasticFitMixin:
         optimizer.init(self._network.params)
         return optimizer
 
-    def _fit_stochastic(self, X, Y, labels, sample_weight, rng, incremental):
+    def _fit_stochastic(
+        self, X, Y, labels, sample_weight, rng, incremental, fit_data=None
+    ):
         if incremental:
             self._check_incremental(X.shape[0])
         state = self._continued_state(incremental)
         X, Y, sample_weight, validation = self._validation_split(
             X, Y, labels, sample_weight, rng
         )
+        max_epochs = 1 if incremental else self.max_iter
+        callbacks = self._callbacks(validation is not None)
+        sklearn_epochs = epoch_callback(
+            self,
+            max_epochs,
+            task_name="partial_fit" if incremental else "fit",
+            **(fit_data or {}),
+        )
+        if sklearn_epochs is not None:  # last: it must see the final trainer.stop
+            callbacks.append(sklearn_epochs)
         trainer = train(
             self._network,
             self._loss_function(),
             state,
             TrainingData(X, Y, sample_weight, validation),
-            self._callbacks(validation is not None),
+            callbacks,
             rng=rng,
-            max_epochs=1 if incremental else self.max_iter,
+            max_epochs=max_epochs,
             batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             alpha=self.alpha,
@@ -163,6 +176,8 @@ class StochasticFitMixin:
             return True
         if self.progress_bar != "auto" or not interactive():
             return False
+        if "_skl_callbacks" in self.__dict__ or "_parent_callback_ctx" in self.__dict__:
+            return False  # scikit-learn's callbacks report the progress
         if multiprocessing.current_process().name != "MainProcess":
             return False  # a search's worker: the parent shows the progress
         try:
