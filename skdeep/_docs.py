@@ -30,9 +30,11 @@ default='constant'
         Step-size schedule. 'invscaling' and 'adaptive' act on 'sgd' only, as
         in scikit-learn: ``learning_rate_init / (t + 1) ** power_t`` with
         ``t`` the samples seen, or divided by 5 each time more than
-        ``n_iter_no_change`` epochs fail to improve the training loss by
-        ``tol``. 'plateau' works with every stochastic solver: the rate is
-        divided by ``plateau_factor`` each time more than
+        ``n_iter_no_change`` epochs fail to improve the training loss (the
+        validation score with early stopping) by ``tol``, training stopping
+        once the rate is at most 1e-6. 'plateau' works with every
+        stochastic solver: the rate is divided by ``plateau_factor`` each
+        time more than
         ``plateau_patience`` epochs fail to improve the validation score
         (with early stopping) or the training loss by ``tol``. The rate of
         every epoch is recorded in ``learning_rate_curve_``.
@@ -195,7 +197,7 @@ loss_ : float
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit (only when X has string column
         names).
 

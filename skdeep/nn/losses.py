@@ -158,6 +158,7 @@ class PoissonDeviance(Loss):
         return P, xlogy(y, y) - y * Z - y + P
 
 
+#: dict of str to Loss class: the losses by output link name.
 LOSSES = {
     cls.link: cls
     for cls in (SoftmaxCrossEntropy, BinaryCrossEntropy, SquaredError, PoissonDeviance)

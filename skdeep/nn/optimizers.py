@@ -280,4 +280,5 @@ def _scaled_step(params, grads, squares, buf, learning_rate, epsilon):
     params -= buf
 
 
+#: dict of str to Optimizer class: the stochastic optimizers by solver name.
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adagrad": AdaGrad, "rmsprop": RMSProp}

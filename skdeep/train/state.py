@@ -12,6 +12,7 @@ import math
 
 __all__ = ["TrainState", "HISTORY_FIELDS"]
 
+#: tuple of str: the fields of each record of ``TrainState.history``.
 HISTORY_FIELDS = (
     "epoch",
     "train_loss",

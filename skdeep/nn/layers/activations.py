@@ -188,6 +188,7 @@ class SiLU(Activation):
         return dLdy
 
 
+#: dict of str to Activation class: the hidden activations by name.
 ACTIVATIONS = {
     cls.name: cls
     for cls in (Identity, Logistic, Tanh, ReLU, LeakyReLU, ELU, GELU, SiLU)
