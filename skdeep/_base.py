@@ -195,6 +195,11 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
     def _validate_input(self, X, y, incremental, reset):
         """Return validated ``X`` and the 2-D training target ``Y``."""
 
+    def _weigh_samples(self, y, sample_weight, incremental, dtype):
+        """Return the sample weights training uses (the classifier's
+        ``class_weight`` multiplies them in)."""
+        return sample_weight
+
     @abstractmethod
     def _output_activation(self):
         """Return the output link name for the current targets."""
@@ -215,6 +220,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         fit_data["sample_weight"] = sample_weight
+        sample_weight = self._weigh_samples(labels, sample_weight, incremental, X.dtype)
         rng = self._make_rng(0 if first_pass else self.__dict__.get("t_", 0))
         if first_pass:
             dtype = X.dtype if self.dtype is None else np.dtype(self.dtype)

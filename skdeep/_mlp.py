@@ -13,7 +13,11 @@ from ._base import _STOCHASTIC_SOLVERS, BaseMLP
 from ._docs import fill_doc
 from ._fitted import atomic_fit
 from ._sklearn_callbacks import fit_with_callbacks
-from ._validation import first_partial_fit_call
+from ._validation import (
+    check_sample_weight,
+    class_sample_weight,
+    first_partial_fit_call,
+)
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -48,6 +52,18 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     Parameters
     ----------
     {parameters}
+
+    class_weight : dict, list of dict or 'balanced', default=None
+        Weights of the classes, multiplied into ``sample_weight``
+        (scikit-learn's semantics, as in LogisticRegression): ``{{class:
+        weight}}`` (missing classes weigh 1), one dict per label column for
+        multilabel targets, or 'balanced': ``n_samples / (n_classes *
+        count(class))`` (for multilabel targets, the columns' weights
+        multiply). With early stopping the validation score is weighted too.
+        ``partial_fit`` refuses 'balanced' (one chunk's class counts need not
+        be the data's), as scikit-learn's SGDClassifier does: compute the
+        weights with ``sklearn.utils.class_weight.compute_class_weight`` on
+        enough of the targets and pass them as a dict.
 
     Attributes
     ----------
@@ -110,6 +126,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         plateau_patience=5,
         dtype=None,
         progress_bar="auto",
+        class_weight=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -146,6 +163,21 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             dtype=dtype,
             progress_bar=progress_bar,
         )
+        self.class_weight = class_weight
+
+    _parameter_constraints: dict = {
+        **BaseMLP._parameter_constraints,
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+    }
+
+    def _weigh_samples(self, y, sample_weight, incremental, dtype):
+        """``sample_weight`` times the weights of ``class_weight``."""
+        if self.class_weight is None:
+            return sample_weight
+        weights = class_sample_weight(self.class_weight, y, self.classes_, incremental)
+        if sample_weight is not None:
+            weights = weights * sample_weight
+        return check_sample_weight(weights, y.shape[0], dtype)
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(

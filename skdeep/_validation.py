@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.multiclass import unique_labels
 
 from .nn import ACTIVATIONS
@@ -24,6 +25,7 @@ __all__ = [
     "PARAMETER_CONSTRAINTS",
     "STOCHASTIC_SOLVERS",
     "check_sample_weight",
+    "class_sample_weight",
     "check_optimize_result",
     "first_partial_fit_call",
     "take_rows",
@@ -125,6 +127,44 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     if (sample_weight < 0).any():
         raise ValueError("Negative values in data passed to `sample_weight`")
     return sample_weight
+
+
+def class_sample_weight(class_weight, y, classes, incremental=False):
+    """Per-sample weights of ``class_weight``, scikit-learn's semantics.
+
+    Parameters
+    ----------
+    class_weight : dict, list of dict or 'balanced'
+        Weight of each class (missing classes weigh 1); for multilabel
+        targets, one dict per label column. 'balanced' weighs class ``c`` by
+        ``n_samples / (n_classes * count(c))``; for multilabel targets the
+        weights of the columns multiply.
+    y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        Class labels, or the label indicator matrix.
+    classes : ndarray
+        All the classes (``classes_``).
+    incremental : bool, default=False
+        Whether the weights are for ``partial_fit``, which sees a chunk at a
+        time: 'balanced' is refused there (as scikit-learn's SGDClassifier
+        does), since one chunk's class counts need not be the data's.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_samples,)
+    """
+    if isinstance(class_weight, str) and incremental:
+        raise ValueError(
+            "class_weight 'balanced' is not supported for partial_fit. In order "
+            "to use 'balanced' weights, use compute_class_weight('balanced', "
+            "classes=classes, y=y). In place of y you can use a large enough "
+            "sample of the full training set target to properly estimate the "
+            "class frequency distributions. Pass the resulting weights as the "
+            "class_weight parameter."
+        )
+    if y.ndim == 2 or isinstance(class_weight, str):
+        return compute_sample_weight(class_weight, y)
+    weights = compute_class_weight(class_weight, classes=classes, y=y)
+    return weights[np.searchsorted(classes, y)]
 
 
 def check_optimize_result(result, max_iter):
