@@ -1,7 +1,8 @@
 """skdeep: deep feedforward neural-network estimators for scikit-learn."""
 
 from ._diagnostics import OverfitReport, check_gradients, overfit_small
-from ._mlp import MLPClassifier, MLPRegressor
+from ._mlp import MLPClassifier
+from ._mlp_regressor import MLPRegressor
 from .display import TrainingHistoryDisplay
 
 __version__ = "0.1.0"

@@ -251,14 +251,14 @@ def param_distributions(
     key                         distribution
     ==========================  ==========================================
     ``hidden_layer_sizes``      :class:`HiddenLayerSizes`: depth uniform
-                                in 1..``max_layers``, width log-uniform in
-                                ``min_units``..``max_units``
-    ``learning_rate_init``      log-uniform, 1e-4..1e-1 for ``'adam'`` and
-                                ``'rmsprop'``, 1e-3..3e-1 for ``'sgd'`` and
-                                ``'adagrad'``
-    ``alpha``                   log-uniform, 1e-6..1e-1
+                                in 1 .. ``max_layers``, width log-uniform
+                                in ``min_units`` .. ``max_units``
+    ``learning_rate_init``      log-uniform, 1e-4 .. 1e-1 for ``'adam'``
+                                and ``'rmsprop'``, 1e-3 .. 3e-1 for
+                                ``'sgd'`` and ``'adagrad'``
+    ``alpha``                   log-uniform, 1e-6 .. 1e-1
     ``batch_size``              one of 32, 64, 128, 256
-    ``dropout``                 uniform, 0..0.5
+    ``dropout``                 uniform, 0 .. 0.5
     ==========================  ==========================================
 
     With ``solver='lbfgs'``, which has no learning rate, no mini-batches and
