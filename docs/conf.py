@@ -26,6 +26,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import skdeep  # noqa: E402
+import skdeep.model_selection  # noqa: E402
 import skdeep.nn  # noqa: E402
 import skdeep.train  # noqa: E402
 
@@ -173,6 +174,7 @@ html_last_updated_fmt = None
 
 PUBLIC_MODULES = {
     "skdeep": skdeep,
+    "skdeep.model_selection": skdeep.model_selection,
     "skdeep.nn": skdeep.nn,
     "skdeep.train": skdeep.train,
 }
