@@ -1,11 +1,14 @@
 """Search spaces for scikit-learn's hyperparameter searches.
 
 :func:`param_distributions` returns the per-parameter distributions of the
-classic recipe for ``RandomizedSearchCV`` and ``HalvingRandomSearchCV``;
-:class:`HiddenLayerSizes` is the distribution of network shapes it uses.
+classic recipe for ``RandomizedSearchCV`` and ``HalvingRandomSearchCV``
+(or, with ``kind="optuna"``, the same space as ``optuna.distributions`` for
+optuna's model-based ``OptunaSearchCV``); :class:`HiddenLayerSizes` is the
+distribution of network shapes it uses.
 """
 
 import math
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -235,6 +238,7 @@ def param_distributions(
     max_layers=3,
     min_units=16,
     max_units=512,
+    kind="scipy",
 ):
     """Random-search distributions for an MLP's hyperparameters.
 
@@ -293,19 +297,31 @@ def param_distributions(
         Fewest units in a hidden layer.
     max_units : int, default=512
         Most units in a hidden layer.
+    kind : {"scipy", "optuna"}, default="scipy"
+        The distributions' library. ``"scipy"``: scipy.stats distributions,
+        :class:`HiddenLayerSizes` and lists, for scikit-learn's searches.
+        ``"optuna"``: the same space as ``optuna.distributions``, for
+        ``optuna_integration.OptunaSearchCV`` (model-based search, TPE by
+        default); needs optuna (``pip install 'skdeep[search]'``). See the
+        Notes.
 
     Returns
     -------
     distributions : dict
         Parameter name (with the prefix) to a scipy.stats distribution, a
         :class:`HiddenLayerSizes` or a list of values: the
-        ``param_distributions`` argument of ``RandomizedSearchCV``.
+        ``param_distributions`` argument of ``RandomizedSearchCV``. With
+        ``kind="optuna"``, to an ``optuna.distributions`` distribution: the
+        ``param_distributions`` argument of ``OptunaSearchCV``.
 
     Raises
     ------
     ValueError
-        For an unknown or inapplicable ``include`` key, or an ``estimator``
-        holding no MLP or several (then pass ``prefix``).
+        For an unknown or inapplicable ``include`` key, an unknown ``kind``,
+        or an ``estimator`` holding no MLP or several (then pass
+        ``prefix``).
+    ImportError
+        For ``kind="optuna"`` when optuna is not installed.
 
     See Also
     --------
@@ -359,6 +375,26 @@ def param_distributions(
     ``batch_size`` train on full batches, with scikit-learn's ``batch_size``
     clipping ``UserWarning``.
 
+    **Model-based search with optuna.** ``kind="optuna"`` returns
+    ``FloatDistribution(log=True)`` for ``learning_rate_init`` and
+    ``alpha``, ``FloatDistribution`` for ``dropout`` and
+    ``CategoricalDistribution`` for ``batch_size``, over the ranges of the
+    table. ``OptunaSearchCV`` passes each sampled value unchanged to the
+    estimator's ``set_params``, so ``hidden_layer_sizes`` is a
+    ``CategoricalDistribution`` over network shapes, tuples that skdeep's
+    and scikit-learn's MLPs take as they are (and ``best_params_`` too):
+    every depth from 1 to ``max_layers``, each with one width among
+    ``min_units``, ``2 * min_units``, ``4 * min_units``, ... up to
+    ``max_units`` (and ``max_units`` itself) -- 18 shapes by default, from
+    ``(16,)`` to ``(512, 512, 512)``. It is the discrete counterpart of
+    :class:`HiddenLayerSizes`: widths on a grid of factors of two rather
+    than every integer. optuna recommends choices of type None, bool, int,
+    float or str, which any storage can save; tuples work with the
+    in-memory storage that ``OptunaSearchCV`` uses by default (and its
+    warning about them is silenced here), but not with a database storage
+    (``optuna.storages.RDBStorage``). Strings such as ``"64-64"`` would
+    need converting back before ``set_params``: the MLPs reject them.
+
     References
     ----------
     J. Bergstra and Y. Bengio, "Random search for hyper-parameter
@@ -394,7 +430,20 @@ def param_distributions(
     ... ).fit(X, y)
     >>> sorted(search.best_params_) == sorted(distributions)
     True
+
+    The same space for optuna (``pip install 'skdeep[search]'``):
+
+    >>> optuna_space = param_distributions(
+    ...     pipe, max_units=64, kind="optuna"
+    ... )  # doctest: +SKIP
+    >>> optuna_space["mlpclassifier__alpha"]  # doctest: +SKIP
+    FloatDistribution(high=0.1, log=True, low=1e-06, step=None)
+    >>> optuna_space["mlpclassifier__hidden_layer_sizes"].choices  # doctest: +SKIP
+    ((16,), (32,), (64,), (16, 16), (32, 32), (64, 64), (16, 16, 16), \
+(32, 32, 32), (64, 64, 64))
     """
+    if kind not in ("scipy", "optuna"):
+        raise ValueError(f"kind must be 'scipy' or 'optuna', got {kind!r}.")
     solver = "adam"
     params = None
     if estimator is not None:
@@ -439,6 +488,9 @@ def param_distributions(
         keys = [key for key in KEYS if key in requested]
 
     lr_low, lr_high = LEARNING_RATE_RANGES.get(solver, LEARNING_RATE_RANGES["adam"])
+    if kind == "optuna":
+        make = _optuna_makers(lr_low, lr_high, max_layers, min_units, max_units)
+        return {prefix + key: make[key]() for key in keys}
     make = {
         "hidden_layer_sizes": lambda: HiddenLayerSizes(
             max_layers=max_layers, min_units=min_units, max_units=max_units
@@ -451,3 +503,51 @@ def param_distributions(
         ),
     }
     return {prefix + key: make[key]() for key in keys}
+
+
+def _network_shapes(max_layers, min_units, max_units):
+    """The ``hidden_layer_sizes`` choices of the optuna space: every depth in
+    1 .. ``max_layers`` times every width of ``min_units * 2 ** k`` up to
+    ``max_units`` (and ``max_units`` itself)."""
+    # the same checks, and messages, as the scipy space's
+    HiddenLayerSizes(max_layers=max_layers, min_units=min_units, max_units=max_units)
+    widths = []
+    width = int(min_units)
+    while width < max_units:
+        widths.append(width)
+        width *= 2
+    widths.append(int(max_units))
+    return [
+        (width,) * depth for depth in range(1, int(max_layers) + 1) for width in widths
+    ]
+
+
+def _optuna_makers(lr_low, lr_high, max_layers, min_units, max_units):
+    """Key to a factory of its ``optuna.distributions`` distribution."""
+    try:
+        from optuna.distributions import (
+            CategoricalDistribution,
+            FloatDistribution,
+        )
+    except ImportError as exc:
+        raise ImportError(
+            "param_distributions(kind='optuna') needs optuna; install it with "
+            "pip install 'skdeep[search]'."
+        ) from exc
+
+    def shapes():
+        choices = _network_shapes(max_layers, min_units, max_units)
+        with warnings.catch_warnings():
+            # tuples are fine in the in-memory storage (see the Notes)
+            warnings.filterwarnings(
+                "ignore", message="Choices for a categorical distribution"
+            )
+            return CategoricalDistribution(choices)
+
+    return {
+        "hidden_layer_sizes": shapes,
+        "learning_rate_init": lambda: FloatDistribution(lr_low, lr_high, log=True),
+        "alpha": lambda: FloatDistribution(*ALPHA_RANGE, log=True),
+        "batch_size": lambda: CategoricalDistribution(list(BATCH_SIZES)),
+        "dropout": lambda: FloatDistribution(*DROPOUT_RANGE),
+    }
