@@ -167,7 +167,9 @@ class TrainingHistoryDisplay:
         estimator : estimator instance
             A fitted :class:`~skdeep.MLPClassifier` or
             :class:`~skdeep.MLPRegressor` with a stochastic solver (any
-            ``solver`` but ``'lbfgs'``), whose ``history_`` is plotted.
+            ``solver`` but ``'lbfgs'``), whose ``history_`` is plotted; or a
+            fitted Pipeline ending in one, or a fitted search whose
+            ``best_estimator_`` is (or ends in) one.
 
         ax : sequence of 3 matplotlib Axes, default=None
             Axes for the loss, validation score and learning rate panels. If
@@ -189,6 +191,7 @@ class TrainingHistoryDisplay:
             ``'lbfgs'`` solver, or is not a skdeep estimator).
         """
         check_is_fitted(estimator)
+        estimator = _trained_mlp(estimator)
         name = type(estimator).__name__
         try:
             history = estimator.history_
@@ -336,3 +339,15 @@ class TrainingHistoryDisplay:
         self.figure_ = figure
         self.lines_ = lines
         return self
+
+
+def _trained_mlp(estimator):
+    """The estimator whose history to plot: the final step of a Pipeline,
+    the best estimator of a fitted search (repeatedly)."""
+    while True:
+        if hasattr(estimator, "best_estimator_"):
+            estimator = estimator.best_estimator_
+        elif hasattr(estimator, "_final_estimator") and hasattr(estimator, "steps"):
+            estimator = estimator._final_estimator
+        else:
+            return estimator

@@ -309,3 +309,23 @@ def test_estimator_still_pickles_after_plotting(early_stopping_clf):
     np.testing.assert_array_equal(
         restored.predict_proba(X), early_stopping_clf.predict_proba(X)
     )
+
+
+def test_from_estimator_reads_the_mlp_of_a_pipeline_or_search():
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=5, random_state=0))
+    pipe.fit(X, y)
+    search = GridSearchCV(pipe, {"mlpclassifier__alpha": [1e-4, 1e-2]}, cv=2)
+    search.fit(X, y)
+    for fitted, mlp in [(pipe, pipe[-1]), (search, search.best_estimator_[-1])]:
+        display = TrainingHistoryDisplay.from_estimator(fitted)
+        np.testing.assert_array_equal(
+            display.lines_["train_loss"].get_ydata(), mlp.loss_curve_
+        )
+        assert display.ax_[0].get_title() == "MLPClassifier"
+        plt.close(display.figure_)
