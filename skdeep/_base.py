@@ -20,7 +20,6 @@ from ._sklearn_callbacks import CALLBACK_MIXIN, fit_task
 from ._stochastic import NON_FINITE_MESSAGE, StochasticFitMixin
 from ._validation import (
     PARAMETER_CONSTRAINTS,
-    STOCHASTIC_SOLVERS,
     check_optimize_result,
     check_sample_weight,
 )
@@ -33,8 +32,6 @@ from .nn import (
     Sequential,
 )
 from .train import fit_lbfgs
-
-_STOCHASTIC_SOLVERS = STOCHASTIC_SOLVERS
 
 
 class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):

@@ -9,11 +9,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._base import _STOCHASTIC_SOLVERS, BaseMLP
+from ._base import BaseMLP
 from ._docs import fill_doc
 from ._fitted import atomic_fit
 from ._sklearn_callbacks import fit_with_callbacks
 from ._validation import (
+    STOCHASTIC_SOLVERS,
     check_sample_weight,
     class_sample_weight,
     first_partial_fit_call,
@@ -31,7 +32,7 @@ def _check_two_classes(classes, name):
 
 
 def _partial_fit_available(estimator):
-    if estimator.solver not in _STOCHASTIC_SOLVERS:
+    if estimator.solver not in STOCHASTIC_SOLVERS:
         raise AttributeError(
             "partial_fit is only available for stochastic optimizers. "
             "%s is not stochastic." % estimator.solver

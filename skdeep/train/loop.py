@@ -295,11 +295,12 @@ class Trainer:
         if state.best_params is not None:
             self.net.set_state(state.best_params)
             self.restored_epoch = state.best_epoch
-        elif state.best_epoch is None or state.best_epoch != state.epoch:
+        elif state.best_epoch is not None:
+            # not yet copied: the parameters are still the best epoch's
+            self.restored_epoch = state.best_epoch
+        else:
             self.net.set_state(self._start)
             self.restored_epoch = None
-        else:  # the network holds the best epoch's parameters already
-            self.restored_epoch = state.best_epoch
 
     def _diverge(self):
         self.restore_best()

@@ -133,8 +133,3 @@ class TrainState:
             self.best_params = None  # taken when the parameters next change
             return True
         return False
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_run", None)
-        return state
