@@ -5,11 +5,11 @@ A loss works on ``Z``, the pre-activation of the output layer, of shape
 identity, exp); ``forward(Z, y, sample_weight)`` returns the (weighted) mean
 loss over samples, summed over outputs, and caches what ``backward()`` needs;
 ``backward()`` returns dL/dZ, which for every canonical link is
-``(output(Z) - y) * w / sum(w)``.
+``(output(Z) - y) * w / sum(w)``. The arithmetic of the links and losses
+is the backend's (``ops.link`` and ``ops.link_and_loss``).
 """
 
-import numpy as np
-from scipy.special import expit, xlogy
+from ..backend import NUMPY
 
 __all__ = [
     "Loss",
@@ -21,20 +21,20 @@ __all__ = [
 ]
 
 
-def _weights(n, sample_weight, dtype):
-    """Per-sample weights summing to 1: the scalar ``1 / n`` without sample
+def _weights(n, sample_weight, dtype, ops):
+    """Per-sample weights summing to 1: the float ``1 / n`` without sample
     weights, else a column of shape (n_samples, 1)."""
     if sample_weight is None:
         return 1.0 / n
-    w = np.asarray(sample_weight, dtype=dtype).reshape(-1, 1)
+    w = ops.asarray(sample_weight, dtype=dtype).reshape(-1, 1)
     return w / w.sum()
 
 
-def _weighted_sum(values, w):
-    """``sum(w * values)`` for a scalar or column ``w``, as a float."""
-    if np.ndim(w) == 0:
-        return float(values.sum()) * w
-    return float(np.sum(values * w))
+def _weighted_sum(values, w, ops):
+    """``sum(w * values)`` for a float or column ``w``: a backend scalar."""
+    if isinstance(w, float):
+        return ops.sum(values) * w
+    return ops.sum(values * w)
 
 
 class Loss:
@@ -48,17 +48,20 @@ class Loss:
     ----------
     link : str
         Name of the output link (``out_activation_`` in the estimators).
+    ops : backend
+        The operations it computes with (the NumPy backend by default).
     """
 
     link = None
+    ops = NUMPY
 
     def output(self, Z):
         """Apply the output link to ``Z`` (new array)."""
-        raise NotImplementedError
+        return self.ops.link(self.link, Z)
 
     def evaluate(self, Z, y):
         """Return ``(output(Z), loss)``, the loss of shape (n_samples, n_out)."""
-        raise NotImplementedError
+        return self.ops.link_and_loss(self.link, Z, y)
 
     def forward(self, Z, y, sample_weight=None):
         """Return the weighted mean loss; cache what ``backward`` needs.
@@ -74,12 +77,13 @@ class Loss:
 
         Returns
         -------
-        loss : float
+        loss : float or backend scalar
+            A float on the NumPy backend; a device scalar on a lazy one.
         """
-        w = _weights(y.shape[0], sample_weight, Z.dtype)
+        w = _weights(y.shape[0], sample_weight, Z.dtype, self.ops)
         P, values = self.evaluate(Z, y)
         self._cache = (P, y, w)
-        return _weighted_sum(values, w)
+        return _weighted_sum(values, w, self.ops)
 
     def backward(self):
         """Return dL/dZ of the last ``forward`` call, shape of ``Z``."""
@@ -91,6 +95,7 @@ class Loss:
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_cache", None)
+        state.pop("ops", None)
         return state
 
 
@@ -99,22 +104,6 @@ class SoftmaxCrossEntropy(Loss):
 
     link = "softmax"
 
-    def output(self, Z):
-        P = Z - Z.max(axis=1, keepdims=True)
-        np.exp(P, out=P)
-        P /= P.sum(axis=1, keepdims=True)
-        return P
-
-    def evaluate(self, Z, y):
-        log_p = Z - Z.max(axis=1, keepdims=True)
-        P = np.exp(log_p)
-        total = P.sum(axis=1, keepdims=True)
-        P /= total
-        log_p -= np.log(total)
-        log_p *= y
-        np.negative(log_p, out=log_p)
-        return P, log_p
-
 
 class BinaryCrossEntropy(Loss):
     """Logistic output per column with binary cross-entropy (binary or
@@ -122,26 +111,11 @@ class BinaryCrossEntropy(Loss):
 
     link = "logistic"
 
-    def output(self, Z):
-        return expit(Z)
-
-    def evaluate(self, Z, y):
-        values = np.logaddexp(0, Z)
-        values -= y * Z
-        return expit(Z), values
-
 
 class SquaredError(Loss):
     """Identity output with half squared error ``(z - y)^2 / 2``."""
 
     link = "identity"
-
-    def output(self, Z):
-        return np.array(Z, copy=True)
-
-    def evaluate(self, Z, y):
-        residual = Z - y
-        return Z, 0.5 * residual * residual
 
 
 class PoissonDeviance(Loss):
@@ -149,13 +123,6 @@ class PoissonDeviance(Loss):
     ``y log(y / exp(z)) - y + exp(z)``."""
 
     link = "exp"
-
-    def output(self, Z):
-        return np.exp(Z)
-
-    def evaluate(self, Z, y):
-        P = np.exp(Z)
-        return P, xlogy(y, y) - y * Z - y + P
 
 
 #: dict of str to Loss class: the losses by output link name.

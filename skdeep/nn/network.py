@@ -1,6 +1,10 @@
 """Sequential: a chain of layers sharing one flat parameter buffer."""
 
+import math
+
 import numpy as np
+
+from ..backend import NUMPY
 
 __all__ = ["Sequential"]
 
@@ -19,6 +23,10 @@ class Sequential:
         The modules, input side first.
     dtype : dtype, default=np.float64
         Floating point type of parameters and computations.
+    ops : backend, default=None
+        Where the arrays live and the arithmetic runs (None: the NumPy
+        backend). A network is built and initialized on the host, then moved
+        with :meth:`to`.
 
     Attributes
     ----------
@@ -47,9 +55,10 @@ class Sequential:
     (26, 20)
     """
 
-    def __init__(self, layers, dtype=np.float64):
+    def __init__(self, layers, dtype=np.float64, ops=None):
         self.layers = list(layers)
         self.dtype = np.dtype(dtype)
+        self.ops = NUMPY if ops is None else ops
         specs = [
             (i, *spec)
             for i, layer in enumerate(self.layers)
@@ -57,17 +66,17 @@ class Sequential:
         ]
         # decayed parameters first, each group in layer order
         self._layout = [s for s in specs if s[3]] + [s for s in specs if not s[3]]
-        self.n_decay = sum(int(np.prod(s[2])) for s in specs if s[3])
-        size = sum(int(np.prod(s[2])) for s in specs)
-        self.params = np.zeros(size, dtype=self.dtype)
-        self.grads = np.zeros(size, dtype=self.dtype)
+        self.n_decay = sum(math.prod(s[2]) for s in specs if s[3])
+        size = sum(math.prod(s[2]) for s in specs)
+        self.params = self.ops.zeros(size, self.dtype)
+        self.grads = self.ops.zeros(size, self.dtype)
         self._buffer_layout = [
             (i, *spec)
             for i, layer in enumerate(self.layers)
             for spec in layer.buffer_specs()
         ]
-        n_buffers = sum(int(np.prod(s[2])) for s in self._buffer_layout)
-        self.buffers = np.zeros(n_buffers, dtype=self.dtype)
+        n_buffers = sum(math.prod(s[2]) for s in self._buffer_layout)
+        self.buffers = self.ops.zeros(n_buffers, self.dtype)
         self._bind()
         if self.layers:
             self.layers[0].needs_input_grad = False
@@ -81,7 +90,7 @@ class Sequential:
         self.param_slices = []
         start = 0
         for i, name, shape, _ in self._layout:
-            stop = start + int(np.prod(shape))
+            stop = start + math.prod(shape)
             params[i][name] = self.params[start:stop].reshape(shape)
             if self.grads is not None:
                 grads[i][name] = self.grads[start:stop].reshape(shape)
@@ -90,11 +99,23 @@ class Sequential:
         buffers = [{} for _ in self.layers]
         start = 0
         for i, name, shape in self._buffer_layout:
-            stop = start + int(np.prod(shape))
+            stop = start + math.prod(shape)
             buffers[i][name] = self.buffers[start:stop].reshape(shape)
             start = stop
         for layer, p, g, b in zip(self.layers, params, grads, buffers):
-            layer.bind(p, g, b)
+            layer.bind(p, g, b, self.ops)
+
+    def to(self, ops):
+        """Move the parameters and buffers to the backend ``ops`` (copies;
+        the gradient buffer is dropped); return self."""
+        if ops is not self.ops:
+            self.params = ops.asarray(self.ops.to_numpy(self.params).copy())
+            self.buffers = ops.asarray(self.ops.to_numpy(self.buffers).copy())
+            self.grads = None
+            self.clear_caches()
+            self.ops = ops
+            self._bind()
+        return self
 
     def release_grads(self):
         """Free the gradient buffer; the next ``backward`` allocates it again."""
@@ -103,7 +124,7 @@ class Sequential:
 
     def _ensure_grads(self):
         if self.grads is None:
-            self.grads = np.zeros_like(self.params)
+            self.grads = self.ops.zeros_like(self.params)
             self._bind()
 
     def __getstate__(self):
@@ -111,11 +132,16 @@ class Sequential:
         state["grads"] = None  # work space, not part of the model
         # a plain string, so that skops needs to trust only skdeep's types
         state["dtype"] = self.dtype.name
+        # stored on the host, loadable without the backend it was trained on
+        state.pop("ops", None)
+        state["params"] = self.ops.to_numpy(self.params)
+        state["buffers"] = self.ops.to_numpy(self.buffers)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.dtype = np.dtype(self.dtype)
+        self.ops = NUMPY
         self._bind()
 
     def initialize(self, rng):
@@ -175,7 +201,7 @@ class Sequential:
             Z = self.forward(X[start : start + block_size])
             Z = Z if link is None else link(Z)
             if out is None:
-                out = np.empty((n, *Z.shape[1:]), dtype=Z.dtype)
+                out = self.ops.empty((n, *Z.shape[1:]), Z.dtype)
             out[start : start + Z.shape[0]] = Z
         return out
 
@@ -221,7 +247,7 @@ class Sequential:
     def l2_penalty(self):
         """Return ``sum of squared decayed parameters`` (weights only)."""
         w = self.params[: self.n_decay]
-        return float(np.dot(w, w))
+        return self.ops.dot(w, w)
 
     def add_weight_decay(self, coef):
         """Add ``coef * W`` to the gradient of every decayed parameter (for
@@ -267,13 +293,13 @@ class Sequential:
             raise ValueError(f"expected {len(targets)} arrays, got {len(values)}")
         arrays = []
         for i, (target, value) in enumerate(zip(targets, values)):
-            array = np.asarray(value)
-            if array.shape != target.shape:
+            array = self.ops.asarray(value, dtype=self.dtype)
+            if tuple(array.shape) != tuple(target.shape):
                 raise ValueError(
-                    f"array {i} has shape {array.shape}, expected {target.shape}"
+                    f"array {i} has shape {tuple(array.shape)}, "
+                    f"expected {tuple(target.shape)}"
                 )
-            array = array.astype(self.dtype)
-            if not np.isfinite(array).all():
+            if not self.ops.all_finite(array):
                 raise ValueError(f"array {i} contains NaN or infinity")
             arrays.append(array)
         for target, array in zip(targets, arrays):
@@ -281,7 +307,7 @@ class Sequential:
 
     def get_state(self):
         """Return a copy of everything needed to restore the network."""
-        return self.params.copy(), self.buffers.copy()
+        return self.ops.copy(self.params), self.ops.copy(self.buffers)
 
     def set_state(self, state):
         """Restore a state returned by :meth:`get_state`."""

@@ -3,12 +3,15 @@
 An optimizer holds its hyperparameters (set in ``__init__``), its state
 (created by ``init(params)``) and the current ``learning_rate``, which
 learning-rate schedules may change between steps. ``step(params, grads)``
-updates ``params`` in place with a handful of whole-array operations.
+updates ``params`` in place; the arithmetic is the backend's
+(``ops.adam_step``, ...): a few whole-array passes with NumPy, one compiled
+pass where numba is installed, torch's kernels on a device. ``to(ops)``
+moves the state to another backend.
 """
 
 import math
 
-import numpy as np
+from ..backend import NUMPY
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdaGrad", "RMSProp", "OPTIMIZERS"]
 
@@ -18,19 +21,41 @@ class Optimizer:
 
     ``step`` does what is global to a step (the step count, the step size)
     in ``_prepare`` and the element-wise update of the flat arrays, weight
-    decay included, in ``_update``.
+    decay included, in ``_update``. Subclasses name their state arrays in
+    ``state_names``.
 
     Parameters
     ----------
     learning_rate : float
         Initial step size.
+
+    Attributes
+    ----------
+    ops : backend
+        The backend holding the state (the NumPy backend by default).
     """
+
+    state_names = ()
+    ops = NUMPY
 
     def __init__(self, learning_rate):
         self.learning_rate = float(learning_rate)
 
     def init(self, params):
         """Create the state for parameters shaped like ``params``."""
+        for name in self.state_names:
+            setattr(self, name, self.ops.zeros_like(params))
+
+    def to(self, ops):
+        """Move the state arrays to the backend ``ops``; return self."""
+        if ops is not self.ops:
+            for name in self.state_names:
+                if name in self.__dict__:
+                    host = self.ops.to_numpy(getattr(self, name))
+                    setattr(self, name, ops.asarray(host.copy()))
+            self.release_scratch()
+            self.ops = ops
+        return self
 
     def step(self, params, grads, decay=0.0, n_decay=0):
         """Update ``params`` in place from ``grads``.
@@ -47,20 +72,13 @@ class Optimizer:
         """
         scalars = self._prepare()
         buf = self._scratch(grads)
-        if decay and n_decay:
-            np.multiply(params[:n_decay], decay, out=buf[:n_decay])
-            grads[:n_decay] += buf[:n_decay]
-        self._update(params, grads, buf, *self._state(), *scalars)
+        self._update(params, grads, buf, decay, n_decay, *scalars)
 
     def _prepare(self):
         """Advance the global state; return the scalars ``_update`` needs."""
         return ()
 
-    def _state(self):
-        """Return the state arrays, shaped like the parameters."""
-        return ()
-
-    def _update(self, params, grads, buf, *state_and_scalars):
+    def _update(self, params, grads, buf, decay, n_decay, *scalars):
         """Update ``params`` in place (``buf``: scratch of the same size)."""
         raise NotImplementedError
 
@@ -71,12 +89,13 @@ class Optimizer:
     def _scratch(self, like):
         buf = getattr(self, "_buf", None)
         if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
-            buf = self._buf = np.empty_like(like)
+            buf = self._buf = self.ops.empty_like(like)
         return buf
 
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_buf", None)
+        state.pop("ops", None)
         return state
 
 
@@ -109,23 +128,13 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def init(self, params):
-        self.velocity = np.zeros_like(params)
+    state_names = ("velocity",)
 
-    def _state(self):
-        return (self.velocity,)
-
-    def _update(self, params, grads, buf, velocity):
-        lr, mu = self.learning_rate, self.momentum
-        grads *= lr
-        velocity *= mu
-        velocity -= grads
-        if self.nesterov:
-            np.multiply(velocity, mu, out=buf)
-            buf -= grads
-            params += buf
-        else:
-            params += velocity
+    def _update(self, params, grads, buf, decay, n_decay):
+        self.ops.sgd_step(
+            params, grads, buf, self.velocity, self.learning_rate,
+            self.momentum, self.nesterov, decay, n_decay,
+        )
 
 
 class Adam(Optimizer):
@@ -163,13 +172,12 @@ class Adam(Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
 
+    # m: first moment / (1 - beta_1); v: second moment / (1 - beta_2)
+    state_names = ("m", "v")
+
     def init(self, params):
         self.t = 0
-        self.m = np.zeros_like(params)  # first moment / (1 - beta_1)
-        self.v = np.zeros_like(params)  # second moment / (1 - beta_2)
-
-    def _state(self):
-        return self.m, self.v
+        super().init(params)
 
     def _prepare(self):
         self.t += 1
@@ -179,17 +187,11 @@ class Adam(Optimizer):
         step_size = self.learning_rate * bias_correction * (1 - b1) / root
         return step_size, self.epsilon / root
 
-    def _update(self, params, grads, buf, m, v, step_size, epsilon):
-        m *= self.beta_1
-        m += grads
-        np.multiply(grads, grads, out=buf)
-        v *= self.beta_2
-        v += buf
-        np.sqrt(v, out=buf)
-        buf += epsilon
-        np.divide(m, buf, out=buf)
-        buf *= step_size
-        params -= buf
+    def _update(self, params, grads, buf, decay, n_decay, step_size, epsilon):
+        self.ops.adam_step(
+            params, grads, buf, self.m, self.v, self.beta_1, self.beta_2,
+            step_size, epsilon, decay, n_decay,
+        )
 
 
 class AdaGrad(Optimizer):
@@ -217,16 +219,13 @@ class AdaGrad(Optimizer):
         super().__init__(learning_rate)
         self.epsilon = float(epsilon)
 
-    def init(self, params):
-        self.sum_squares = np.zeros_like(params)
+    state_names = ("sum_squares",)
 
-    def _state(self):
-        return (self.sum_squares,)
-
-    def _update(self, params, grads, buf, sum_squares):
-        np.multiply(grads, grads, out=buf)
-        sum_squares += buf
-        _scaled_step(params, grads, sum_squares, buf, self.learning_rate, self.epsilon)
+    def _update(self, params, grads, buf, decay, n_decay):
+        self.ops.adagrad_step(
+            params, grads, buf, self.sum_squares, self.learning_rate,
+            self.epsilon, decay, n_decay,
+        )
 
 
 class RMSProp(Optimizer):
@@ -257,27 +256,13 @@ class RMSProp(Optimizer):
         self.rho = float(rho)
         self.epsilon = float(epsilon)
 
-    def init(self, params):
-        self.mean_squares = np.zeros_like(params)
+    state_names = ("mean_squares",)
 
-    def _state(self):
-        return (self.mean_squares,)
-
-    def _update(self, params, grads, buf, mean_squares):
-        np.multiply(grads, grads, out=buf)
-        buf -= mean_squares
-        buf *= 1 - self.rho
-        mean_squares += buf
-        _scaled_step(params, grads, mean_squares, buf, self.learning_rate, self.epsilon)
-
-
-def _scaled_step(params, grads, squares, buf, learning_rate, epsilon):
-    """``params -= lr * grads / (sqrt(squares) + eps)``, using ``buf``."""
-    np.sqrt(squares, out=buf)
-    buf += epsilon
-    np.divide(grads, buf, out=buf)
-    buf *= learning_rate
-    params -= buf
+    def _update(self, params, grads, buf, decay, n_decay):
+        self.ops.rmsprop_step(
+            params, grads, buf, self.mean_squares, self.learning_rate,
+            self.rho, self.epsilon, decay, n_decay,
+        )
 
 
 #: dict of str to Optimizer class: the stochastic optimizers by solver name.

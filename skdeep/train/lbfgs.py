@@ -1,5 +1,7 @@
 """Full-batch training with SciPy's L-BFGS-B."""
 
+import copy
+
 import numpy as np
 import scipy.optimize
 
@@ -18,6 +20,7 @@ def fit_lbfgs(
     max_fun=15000,
     tol=1e-4,
     verbose=False,
+    backend=None,
 ):
     """Minimize ``loss(net(X), y) + alpha / 2 * ||W||^2 / sum(w)`` with L-BFGS-B.
 
@@ -46,6 +49,10 @@ def fit_lbfgs(
         Gradient tolerance (``gtol``).
     verbose : bool, default=False
         Print ``Iteration N, loss = ...`` after each iteration.
+    backend : backend, default=None
+        Where the loss and gradient are computed (None: where the network
+        is). SciPy's optimizer runs on the host; the data move once, the
+        parameters and gradient at each evaluation.
 
     Returns
     -------
@@ -55,17 +62,25 @@ def fit_lbfgs(
     weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
     coef = float(alpha) / weight_sum
     best = scipy.optimize.OptimizeResult(fun=np.inf, x=None, nit=0)
+    home = net.ops
+    ops = home if backend is None else backend
+    net.to(ops)
+    loss = copy.copy(loss)
+    loss.ops = ops
+    X, y = ops.asarray(X), ops.asarray(y)
+    weights = None if sample_weight is None else ops.asarray(sample_weight)
 
     def objective(theta):
-        net.params[...] = theta
-        Z = net.forward(X, training=True, sample_weight=sample_weight)
-        value = loss.forward(Z, y, sample_weight) + 0.5 * coef * net.l2_penalty()
+        net.params[...] = ops.asarray(theta.astype(net.dtype, copy=False))
+        Z = net.forward(X, training=True, sample_weight=weights)
+        value = loss.forward(Z, y, weights) + 0.5 * coef * net.l2_penalty()
+        value = ops.item(value)
         net.backward(loss.backward())
         net.add_weight_decay(coef)
         if value < best.fun:
             best.fun, best.x = value, theta.copy()
         best.last = value
-        return value, net.grads.astype(np.float64)
+        return value, ops.to_numpy(net.grads).astype(np.float64)
 
     def count_iteration(*_):
         best.nit += 1
@@ -75,7 +90,7 @@ def fit_lbfgs(
     try:
         result = scipy.optimize.minimize(
             objective,
-            net.params.astype(np.float64),
+            ops.to_numpy(net.params).astype(np.float64),
             method="L-BFGS-B",
             jac=True,
             callback=count_iteration,
@@ -87,6 +102,8 @@ def fit_lbfgs(
             raise
         result = best
         result.update(interrupted=True, status=-1, message="interrupted by user")
+    finally:
+        net.to(home)
     net.params[...] = result.x
     net.clear_caches()
     net.release_grads()

@@ -14,16 +14,22 @@ KeyboardInterrupt raised from inside the loop stops it too, restoring the
 best parameters so far if it arrived in the middle of an update; a
 non-finite loss or parameter stops training with the parameters of the best
 epoch restored (the starting parameters if none finished).
+
+The arithmetic is the backend's: ``train(..., backend=ops)`` moves the
+network, the optimizer state and the data to ``ops`` for the run (once) and
+back at its end. Permutations are drawn on the host, so a seed gives the same
+batches on every backend. On a lazy backend (a device) the batch losses are
+summed on the device and read once per epoch; a non-finite loss is then seen
+at the end of the epoch instead of the batch, with the same outcome.
 """
 
+import copy
 import math
 import signal
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
-
-import numpy as np
 
 __all__ = ["Trainer", "TrainingData", "Validation", "train"]
 
@@ -64,7 +70,10 @@ class TrainingData:
     validation: Optional[Validation] = None
 
 
-def train(net, loss, state, data, callbacks=(), *, rng, max_epochs=1, **options):
+def train(
+    net, loss, state, data, callbacks=(), *, rng, max_epochs=1, backend=None,
+    **options,
+):
     """Train ``net`` for at most ``max_epochs`` epochs, continuing ``state``.
 
     Parameters
@@ -83,6 +92,10 @@ def train(net, loss, state, data, callbacks=(), *, rng, max_epochs=1, **options)
         Source of the shuffling and of dropout masks.
     max_epochs : int, default=1
         Upper bound on the number of epochs of this call.
+    backend : backend, default=None
+        Where to train (None: where the network is). The network and the
+        optimizer state are moved there for the run and back afterwards,
+        whatever happens.
     **options
         ``batch_size``, ``shuffle``, ``alpha``, ``full_batch``: see
         :class:`Trainer`.
@@ -96,8 +109,16 @@ def train(net, loss, state, data, callbacks=(), *, rng, max_epochs=1, **options)
     """
     validation = data.validation
     state.begin(validation is not None, getattr(validation, "key", None))
-    trainer = Trainer(net, loss, state, rng, callbacks=callbacks, **options)
-    return trainer.run(data, max_epochs)
+    home = net.ops
+    ops = home if backend is None else backend
+    try:
+        net.to(ops)
+        state.to(ops)
+        trainer = Trainer(net, loss, state, rng, callbacks=callbacks, **options)
+        return trainer.run(data, max_epochs)
+    finally:
+        net.to(home)
+        state.to(home)
 
 
 class Trainer:
@@ -160,7 +181,9 @@ class Trainer:
         full_batch=None,
     ):
         self.net = net
-        self.loss = loss
+        self.ops = net.ops
+        self.loss = copy.copy(loss)
+        self.loss.ops = net.ops
         self.state = state
         self.rng = rng
         self.batch_size = batch_size
@@ -193,9 +216,10 @@ class Trainer:
             self.full_batch or min(self.batch_size, data.X.shape[0])
         )
         self._notify("on_train_begin")
+        data = self._on_backend(data)
         try:
             # overflow on the way to divergence is detected and reported
-            with np.errstate(over="ignore", invalid="ignore"), _DeferredInterrupt(self):
+            with self.ops.errstate(), _DeferredInterrupt(self):
                 while self.epoch < max_epochs and not self.stop:
                     self._run_epoch(data)
         except KeyboardInterrupt:
@@ -207,6 +231,27 @@ class Trainer:
         self.net.clear_caches()
         self._start = None
         return self
+
+    def _on_backend(self, data):
+        """``data`` with its arrays on the network's backend (moved once per
+        run), plus the host's sample weights for per-batch bookkeeping."""
+        ops = self.ops
+        self._host_weight = data.sample_weight
+        validation = data.validation
+        if validation is not None:
+            validation = Validation(
+                ops.asarray(validation.X),
+                ops.asarray(validation.y),
+                _optional(ops, validation.sample_weight),
+                validation.score,
+                validation.key,
+            )
+        return TrainingData(
+            ops.asarray(data.X),
+            ops.asarray(data.y),
+            _optional(ops, data.sample_weight),
+            validation,
+        )
 
     def _run_epoch(self, data):
         state = self.state
@@ -233,27 +278,33 @@ class Trainer:
     def _run_batches(self, X, y, sample_weight):
         """One pass over the batches; return the epoch's loss, or None when
         training must stop (divergence, Ctrl-C)."""
+        ops, lazy, host_weight = self.ops, self.ops.lazy, self._host_weight
         n = X.shape[0]
         order = self.rng.permutation(n) if self.shuffle else None
+        index = None if order is None else ops.index(order)
         total, counted = 0.0, 0
         for start in range(0, n, min(self.batch_size, n)):
-            rows = slice(start, start + self.batch_size)
+            rows = host_rows = slice(start, start + self.batch_size)
             if order is not None:
-                rows = order[rows]
-            sw = None if sample_weight is None else sample_weight[rows]
-            y_batch = y[rows]
-            batch_loss = self.train_batch(X[rows], y_batch, sw)
+                host_rows, rows = order[rows], index[rows]
+            size = min(self.batch_size, n - start)
+            sw, weight_sum = None, size
+            if sample_weight is not None:
+                sw = sample_weight[rows]
+                weight_sum = float(host_weight[host_rows].sum())
+            batch_loss = self.train_batch(X[rows], y[rows], sw, weight_sum)
             if batch_loss is not None:  # None: all weights zero, no loss
-                if not math.isfinite(batch_loss):
+                if not lazy and not math.isfinite(batch_loss):
                     return self._diverge()
-                total += batch_loss * y_batch.shape[0]
-                counted += y_batch.shape[0]
+                total += batch_loss * size
+                counted += size
             for callback in self._batch_callbacks:
                 callback.on_batch_end(self)
             if self.interrupted:  # Ctrl-C during this batch: stop after it
                 self.stop = True
                 return None
-        if not np.isfinite(self.net.params).all():
+        total = ops.item(total)
+        if not math.isfinite(total) or not ops.all_finite(self.net.params):
             return self._diverge()
         # scikit-learn's epoch loss: batch losses weighted by their rows
         return total / counted if counted else 0.0
@@ -262,26 +313,38 @@ class Trainer:
         """Return the validation loss (without the L2 penalty) and score."""
         if validation is None:
             return None, None
+        ops = self.ops
         Z = self.net.predict(validation.X)
-        if not np.isfinite(Z).all():
+        if not ops.all_finite(Z):
             return math.nan, math.nan
         value = self.loss.forward(Z, validation.y, validation.sample_weight)
-        return float(value), float(validation.score(Z))
+        return ops.item(value), float(validation.score(ops.to_numpy(Z)))
 
-    def train_batch(self, X, y, sample_weight=None):
-        """One forward/backward pass and optimizer step; return the loss
-        (None for a batch whose weights are all zero: no loss, no step)."""
-        net = self.net
-        if sample_weight is not None and not sample_weight.any():
+    def train_batch(self, X, y, sample_weight=None, weight_sum=None):
+        """One forward/backward pass and optimizer step on arrays of the
+        network's backend.
+
+        Returns the batch's loss: a float on the NumPy backend, a device
+        scalar on a lazy backend (where a non-finite loss is not read per
+        batch, so the step is taken regardless). None for a batch whose
+        weights are all zero: no loss, no step. ``weight_sum`` (the sum of
+        ``sample_weight``, or the number of rows) saves reading it from the
+        device.
+        """
+        if weight_sum is None:
+            weight_sum = X.shape[0]
+            if sample_weight is not None:
+                weight_sum = float(self.ops.to_numpy(sample_weight).sum())
+        if not weight_sum > 0:
             return None
+        net = self.net
         Z = net.forward(X, training=True, sample_weight=sample_weight)
         loss = self.loss.forward(Z, y, sample_weight)
         net.backward(self.loss.backward())
-        weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         coef = self.alpha / weight_sum
         if coef:
             loss += 0.5 * coef * net.l2_penalty()
-        if math.isfinite(loss):
+        if self.ops.lazy or math.isfinite(loss):
             # weight decay is applied in the optimizer's step
             self._updating = True
             self.optimizer.step(net.params, net.grads, coef, net.n_decay)
@@ -310,6 +373,11 @@ class Trainer:
     def _notify(self, event):
         for callback in self.callbacks:
             getattr(callback, event)(self)
+
+
+def _optional(ops, array):
+    """``array`` on the backend ``ops``, or None."""
+    return None if array is None else ops.asarray(array)
 
 
 class _DeferredInterrupt:

@@ -78,6 +78,19 @@ class TrainState:
         """The optimizer's current learning rate."""
         return self.optimizer.learning_rate
 
+    def to(self, ops):
+        """Move the optimizer's state and the best epoch's snapshot to the
+        backend ``ops``; return self."""
+        if self.optimizer is None or ops is self.optimizer.ops:
+            return self
+        if self.best_params is not None:  # where the optimizer's state is
+            here = self.optimizer.ops
+            self.best_params = tuple(
+                ops.asarray(here.to_numpy(array).copy()) for array in self.best_params
+            )
+        self.optimizer.to(ops)
+        return self
+
     def column(self, field):
         """Return the history of one field, as a list."""
         return [record[field] for record in self.history]

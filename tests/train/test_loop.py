@@ -89,8 +89,9 @@ def test_epoch_loss_is_mean_of_batch_losses_weighted_by_size():
     losses = []
 
     class Recorder(Trainer):
-        def train_batch(self, X, y, sample_weight=None):
-            losses.append((super().train_batch(X, y, sample_weight), len(X)))
+        def train_batch(self, X, y, sample_weight=None, weight_sum=None):
+            loss = super().train_batch(X, y, sample_weight, weight_sum)
+            losses.append((loss, len(X)))
             return losses[-1][0]
 
     net = Sequential([Dense(3, 2)])

@@ -1,5 +1,7 @@
 """The base class of every layer (the contract is in the package docstring)."""
 
+from ...backend import NUMPY
+
 __all__ = ["Layer"]
 
 
@@ -14,7 +16,12 @@ class Layer:
         Views of the matching gradients.
     needs_input_grad : bool
         Whether ``backward`` must return dL/d(input).
+    ops : backend
+        The operations the layer computes with (set by the network; the
+        NumPy backend by default).
     """
+
+    ops = NUMPY
 
     needs_input_grad = True
     uses_sample_weight = False
@@ -34,11 +41,14 @@ class Layer:
         """Return the non-learned state as a list of ``(name, shape)``."""
         return []
 
-    def bind(self, params, grads, buffers=None):
-        """Attach views of the network's parameter, gradient, state buffers."""
+    def bind(self, params, grads, buffers=None, ops=None):
+        """Attach views of the network's parameter, gradient, state buffers,
+        and the backend they live on."""
         self.params = params
         self.grads = grads
         self.buffers = {} if buffers is None else buffers
+        if ops is not None:
+            self.ops = ops
 
     def initialize(self, rng):
         """Fill the parameter views in place (no parameters: nothing to do)."""
@@ -58,4 +68,5 @@ class Layer:
             state[key] = {}
         state.pop("_cache", None)
         state.pop("rng", None)
+        state.pop("ops", None)
         return state

@@ -1,6 +1,6 @@
 """Fully connected (affine) layer."""
 
-import numpy as np
+import math
 
 from ..init import INITIALIZERS
 from .base import Layer
@@ -62,13 +62,13 @@ class Dense(Layer):
             return
         if self.bias_init == "uniform":
             gain = 6.0 if self.gain is None else self.gain
-            bound = np.sqrt(gain / (self.n_in + self.n_out))
+            bound = math.sqrt(gain / (self.n_in + self.n_out))
             self.params["b"][...] = rng.uniform(-bound, bound, self.n_out)
         else:
             self.params["b"][...] = 0
 
     def forward(self, X, training=False):
-        out = X @ self.params["W"]
+        out = self.ops.matmul(X, self.params["W"])
         if self.use_bias:
             out += self.params["b"]
         if training:
@@ -76,13 +76,10 @@ class Dense(Layer):
         return out
 
     def backward(self, dLdy):
-        X = self._cache
-        if isinstance(X, np.ndarray):
-            np.matmul(X.T, dLdy, out=self.grads["W"])
-        else:  # scipy sparse input
-            self.grads["W"][...] = X.T @ dLdy
+        ops = self.ops
+        ops.matmul_tn(self._cache, dLdy, out=self.grads["W"])
         if self.use_bias:
-            np.sum(dLdy, axis=0, out=self.grads["b"])
+            ops.sum_rows(dLdy, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
-        return dLdy @ self.params["W"].T
+        return ops.matmul_nt(dLdy, self.params["W"])

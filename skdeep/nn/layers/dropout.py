@@ -33,8 +33,7 @@ class Dropout(Layer):
             return X
         mask = getattr(self, "_cache", None)
         if not (self.frozen and mask is not None and mask.shape == X.shape):
-            keep = self.rng.random(X.shape, dtype=X.dtype) >= self.p
-            mask = keep * X.dtype.type(1.0 / (1.0 - self.p))
+            mask = self.ops.dropout_mask(self.rng, X.shape, self.p, X.dtype)
         self._cache = mask
         return X * mask
 

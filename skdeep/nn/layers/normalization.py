@@ -1,7 +1,5 @@
 """Batch normalization layer and its weighted-moment helpers."""
 
-import numpy as np
-
 from .base import Layer
 
 __all__ = ["BatchNorm"]
@@ -64,26 +62,29 @@ class BatchNorm(Layer):
         self.buffers["running_var"][...] = 1
 
     def forward(self, X, training=False, sample_weight=None):
+        ops = self.ops
         if not training:
             mean, var = self.buffers["running_mean"], self.buffers["running_var"]
-            scale = self.params["gamma"] / np.sqrt(var + self.eps)
+            scale = self.params["gamma"] / ops.sqrt(var + self.eps)
             return (X - mean) * scale + self.params["beta"]
-        w = _normalized_weights(sample_weight, X)
-        mean, var = _weighted_moments(X, w)
-        inv_std = 1.0 / np.sqrt(var + self.eps)
+        w = _normalized_weights(sample_weight, X, ops)
+        mean, var = _weighted_moments(X, w, ops)
+        inv_std = 1.0 / ops.sqrt(var + self.eps)
         X_hat = (X - mean) * inv_std
         self._update_statistics(mean, var, X.shape[0])
-        self._cache = (X_hat, inv_std, w)
+        self._cache = (X_hat, inv_std, 1.0 / X.shape[0] if w is None else w)
         return X_hat * self.params["gamma"] + self.params["beta"]
 
     def backward(self, dLdy):
         X_hat, inv_std, w = self._cache
-        np.sum(dLdy * X_hat, axis=0, out=self.grads["gamma"])
-        np.sum(dLdy, axis=0, out=self.grads["beta"])
+        ops = self.ops
+        ops.sum_rows(dLdy * X_hat, out=self.grads["gamma"])
+        ops.sum_rows(dLdy, out=self.grads["beta"])
         dX_hat = dLdy * self.params["gamma"]
         # dx_i = inv_std * (dxh_i - w_i sum_j dxh_j - w_i xh_i sum_j dxh_j xh_j)
         return inv_std * (
-            dX_hat - w * (dX_hat.sum(axis=0) + X_hat * (dX_hat * X_hat).sum(axis=0))
+            dX_hat
+            - w * (ops.sum_rows(dX_hat) + X_hat * ops.sum_rows(dX_hat * X_hat))
         )
 
     def _update_statistics(self, mean, var, n_rows):
@@ -100,26 +101,28 @@ class BatchNorm(Layer):
 
     def set_statistics(self, X, sample_weight=None):
         """Set the running statistics to the (weighted) moments of ``X``."""
-        mean, var = _weighted_moments(X, _normalized_weights(sample_weight, X))
+        w = _normalized_weights(sample_weight, X, self.ops)
+        mean, var = _weighted_moments(X, w, self.ops)
         self.buffers["running_mean"][...] = mean
         self.buffers["running_var"][...] = var
 
 
-def _normalized_weights(sample_weight, X):
-    """Weights summing to 1, shape (n_samples, 1), or the scalar 1/n."""
+def _normalized_weights(sample_weight, X, ops):
+    """Weights summing to 1, shape (n_samples, 1), or None for the equal
+    weights ``1/n``."""
     if sample_weight is None:
-        return X.dtype.type(1.0 / X.shape[0])
-    w = np.asarray(sample_weight, dtype=X.dtype).reshape(-1, 1)
+        return None
+    w = ops.asarray(sample_weight, dtype=X.dtype).reshape(-1, 1)
     return w / w.sum()
 
 
-def _weighted_moments(X, w):
-    """Weighted mean and biased variance of the columns of ``X``."""
-    mean = np.sum(w * X, axis=0) if np.ndim(w) else X.mean(axis=0)
+def _weighted_moments(X, w, ops):
+    """Weighted mean and biased variance of the columns of ``X`` (equal
+    weights when ``w`` is None)."""
+    if w is None:
+        mean = ops.mean_rows(X)
+        centered = X - mean
+        return mean, ops.mean_rows(centered * centered)
+    mean = ops.sum_rows(w * X)
     centered = X - mean
-    var = (
-        np.sum(w * centered * centered, axis=0)
-        if np.ndim(w)
-        else np.mean(centered * centered, axis=0)
-    )
-    return mean, var
+    return mean, ops.sum_rows(w * centered * centered)
