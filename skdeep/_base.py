@@ -6,6 +6,7 @@ warnings); every computation on weights is delegated to :mod:`skdeep.nn` and
 :mod:`skdeep.train`.
 """
 
+import copy
 import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral
@@ -23,6 +24,7 @@ from ._validation import (
     check_optimize_result,
     check_sample_weight,
 )
+from .backend import NUMPY, get_backend
 from .nn import (
     ACTIVATIONS,
     LOSSES,
@@ -78,6 +80,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         plateau_patience,
         dtype,
         progress_bar,
+        device,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -112,6 +115,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         self.plateau_patience = plateau_patience
         self.dtype = dtype
         self.progress_bar = progress_bar
+        self.device = device
 
     # ----------------------------------------------------------- fitted views
     @property
@@ -210,6 +214,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         fit_data = {"X": X, "y": y}  # as given: for scikit-learn's callbacks
         hidden = self._hidden_sizes()
         self._dropout_rates(len(hidden))
+        self._backend()  # a device that does not exist fails before any work
         first_pass = "_network" not in self.__dict__ or (
             not self.warm_start and not incremental
         )
@@ -241,6 +246,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         sample weights, converted."""
         hidden = self._hidden_sizes()
         self._dropout_rates(len(hidden))
+        self._backend()  # a device that does not exist fails before any work
         X, Y, _ = self._validate_input(X, y, incremental=False, reset=True)
         X = X.astype(dtype, copy=False)
         if sample_weight is not None:
@@ -341,8 +347,22 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         )
         return Sequential(layers, dtype=dtype)
 
-    def _loss_function(self):
-        return LOSSES[self.out_activation_]()
+    def _loss_function(self, ops=NUMPY):
+        loss = LOSSES[self.out_activation_]()
+        loss.ops = ops
+        return loss
+
+    def _backend(self):
+        """The backend of ``device`` (ImportError or ValueError when it
+        cannot be had)."""
+        return get_backend(self.device)
+
+    def _prediction_backend(self):
+        """The fitted device's backend where it is available, else NumPy."""
+        try:
+            return self._backend()
+        except (ImportError, ValueError):
+            return NUMPY
 
     # ---------------------------------------------------------------- lbfgs
     def _fit_lbfgs(self, X, Y, sample_weight):
@@ -357,6 +377,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
             max_fun=self.max_fun,
             tol=self.tol,
             verbose=self.verbose,
+            backend=self._backend(),
         )
         if result.interrupted:
             self.n_iter_ = result.nit
@@ -385,8 +406,14 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
             reset=False,
         )
         X = as_dtype(X, self._network.dtype)
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = self._network.predict(X, self._loss_function().output)
+        ops = self._prediction_backend()
+        network = self._network
+        if ops is not NUMPY:  # a copy on the device: safe from any thread
+            network = copy.deepcopy(network).to(ops)
+            X = ops.asarray(X)
+        with ops.errstate():
+            out = network.predict(X, self._loss_function(ops).output)
+        out = ops.to_numpy(out)
         if not np.isfinite(out).all():
             raise ValueError(
                 "The network's output is not finite for some samples: the input "

@@ -154,7 +154,19 @@ default='constant'
         'skdeep[progress]'``). 'auto' shows it when tqdm is installed and the
         output is watched (a terminal or a Jupyter kernel) in the main
         process, and stays silent otherwise; True always shows it (and needs
-        tqdm); False never does."""
+        tqdm); False never does.
+
+    device : str or None, default=None
+        Where training runs. None: NumPy on the host (with a compiled
+        optimizer step when numba is installed, ``pip install
+        'skdeep[fast]'``). A torch device string (``'cuda'``, ``'cuda:1'``,
+        ``'mps'``, ``'cpu'``): torch on that device (``pip install
+        'skdeep[torch]'``); the data move there once per fit, batches and
+        dropout masks are drawn from the same seeded generator as with
+        NumPy, and the fitted attributes are NumPy arrays, so the model
+        pickles and predicts without torch. Prediction runs on the device
+        when it is available, else with NumPy. Sparse input is densified on
+        a device."""
 
 COMMON_ATTRIBUTES = """\
 loss_ : float

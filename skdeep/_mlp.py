@@ -127,6 +127,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         plateau_patience=5,
         dtype=None,
         progress_bar="auto",
+        device=None,
         class_weight=None,
     ):
         super().__init__(
@@ -163,6 +164,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             plateau_patience=plateau_patience,
             dtype=dtype,
             progress_bar=progress_bar,
+            device=device,
         )
         self.class_weight = class_weight
 

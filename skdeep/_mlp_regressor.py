@@ -94,6 +94,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         plateau_patience=5,
         dtype=None,
         progress_bar="auto",
+        device=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -129,6 +130,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             plateau_patience=plateau_patience,
             dtype=dtype,
             progress_bar=progress_bar,
+            device=device,
         )
 
     def _validate_input(self, X, y, incremental, reset):

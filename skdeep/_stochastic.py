@@ -127,6 +127,7 @@ class StochasticFitMixin:
             callbacks,
             rng=rng,
             max_epochs=max_epochs,
+            backend=self._backend(),
             batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             alpha=self.alpha,

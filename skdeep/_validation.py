@@ -77,6 +77,7 @@ PARAMETER_CONSTRAINTS = {
         Options(type, {np.float32, np.float64}),
     ],
     "progress_bar": [StrOptions({"auto"}), "boolean"],
+    "device": [None, str],
 }
 
 

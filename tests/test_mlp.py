@@ -68,6 +68,7 @@ def test_same_constructor_as_scikit_learn(ours, theirs):
         "plateau_patience",
         "dtype",
         "progress_bar",
+        "device",
     } | ({"class_weight"} if ours is MLPClassifier else set())
 
 
