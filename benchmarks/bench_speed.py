@@ -1,5 +1,5 @@
-"""Training and prediction speed, and peak memory, against scikit-learn's MLP
-and an equivalent hand-written PyTorch CPU loop (when torch is importable).
+"""Training and prediction speed, and peak memory, of skdeep's backends
+against scikit-learn's MLP and an equivalent hand-written PyTorch CPU loop.
 
 Every fit runs in a fresh child process (so its peak resident memory is its
 own), the libraries alternate within each repetition (so they share the
@@ -8,19 +8,36 @@ measured in this run. The "roofline" is the time of only the matrix products
 an epoch needs (forward, weight gradients, input gradients of all but the
 first layer), timed with NumPy on the same shapes and dtype.
 
+Libraries
+---------
+skdeep-numpy     skdeep, NumPy backend, pure-NumPy optimizer step
+skdeep-compiled  skdeep, NumPy backend, numba-compiled optimizer step
+skdeep-torch     skdeep, torch backend on the CPU (``device='cpu'``)
+skdeep           skdeep's default path (compiled step when numba is there)
+sklearn          scikit-learn's MLPClassifier
+torch            a hand-written PyTorch loop with its fused Adam
+
 Workloads
 ---------
-W1  digits, StandardScaler, defaults, to convergence: fit time and accuracy.
+W1  digits, StandardScaler, defaults, to convergence: the first fit in a
+    fresh process (numba import and compile or cache load included), a
+    second fit in the same process, accuracy.
+    "skdeep-compiled (cold)" is that library with an empty numba cache.
 W2  make_classification(60000, 784, n_informative=100, n_classes=10), float32;
     784-512-256-10 relu, Adam, batch 128, 5 epochs, no early stopping.
 W3  make_classification(200000, 20, n_classes=2), float32; 20-64-64-2 relu,
     Adam, batch 256, 3 epochs.
 P   predict_proba throughput on W2's data with a W2-shaped network.
 
+In W2 and W3 each child first runs a tiny fit of the library, untimed, so
+that one-time costs (W1's subject) stay out of the training times; P times
+predict_proba after one untimed call.
+
 Usage::
 
     python benchmarks/bench_speed.py                 # everything, 3 repeats
     python benchmarks/bench_speed.py --workloads W3 --repeats 5
+    python benchmarks/bench_speed.py --quick --repeats 1   # a smoke run
 """
 
 import argparse
@@ -34,49 +51,22 @@ import time
 import warnings
 
 import numpy as np
+from _common import (
+    SKDEEP,
+    classifier,
+    estimator_params,
+    machine_lines,
+    make_data,
+    numba_available,
+    torch_accuracy,
+    torch_available,
+    torch_fit,
+    torch_model,
+    workload,
+)
 
-LIBRARIES = ("skdeep", "sklearn", "torch")
-
-WORKLOADS = {
-    "W2": dict(
-        n_samples=60000,
-        n_features=784,
-        n_informative=100,
-        n_classes=10,
-        hidden=(512, 256),
-        batch_size=128,
-        epochs=5,
-    ),
-    "W3": dict(
-        n_samples=200000,
-        n_features=20,
-        n_informative=2,
-        n_classes=2,
-        hidden=(64, 64),
-        batch_size=256,
-        epochs=3,
-    ),
-}
-ALPHA = 1e-4  # the estimators' default L2 penalty, reproduced in torch
-
-
-# ------------------------------------------------------------------ data
-def make_data(name, directory):
-    """Generate a workload's float32 data once; return the .npz path."""
-    path = os.path.join(directory, f"{name}.npz")
-    if not os.path.exists(path):
-        from sklearn.datasets import make_classification
-
-        spec = WORKLOADS[name]
-        X, y = make_classification(
-            n_samples=spec["n_samples"],
-            n_features=spec["n_features"],
-            n_informative=spec["n_informative"],
-            n_classes=spec["n_classes"],
-            random_state=0,
-        )
-        np.savez(path, X=X.astype(np.float32), y=y)
-    return path
+LIBRARIES = ("skdeep-numpy", "skdeep-compiled", "skdeep-torch", "sklearn", "torch")
+COLD = "skdeep-compiled (cold)"  # W1 row: compiled with an empty numba cache
 
 
 def peak_rss_reset():
@@ -96,98 +86,46 @@ def rss_kib(field):
     return 0
 
 
+def set_torch_threads(library, threads):
+    if library in ("torch", "skdeep-torch"):
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 # --------------------------------------------------------------- children
-def estimator(library, spec, max_iter):
-    params = dict(
-        hidden_layer_sizes=spec["hidden"],
-        solver="adam",
-        batch_size=spec["batch_size"],
-        max_iter=max_iter,
-        alpha=ALPHA,
-        early_stopping=False,
-        n_iter_no_change=10**6,
-        tol=0.0,
-        random_state=0,
-    )
-    if library == "skdeep":
-        from skdeep import MLPClassifier
-    else:
-        from sklearn.neural_network import MLPClassifier
-    return MLPClassifier(**params)
+def child_fit(library, spec, data_path, threads):
+    """Fit once; return seconds, peak RSS above the loaded data, accuracy.
 
-
-def torch_model(spec, n_features, n_outputs):
-    import torch
-
-    torch.manual_seed(0)
-    sizes = [n_features, *spec["hidden"]]
-    layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
-    layers.append(torch.nn.Linear(sizes[-1], n_outputs))
-    return torch.nn.Sequential(*layers)
-
-
-def torch_fit(spec, X, y, threads):
-    """Hand-written PyTorch loop: shuffled batches, cross-entropy, fused Adam
-    with the estimators' L2 penalty (alpha / batch size on the weights only)."""
-    import torch
-
-    torch.set_num_threads(threads)
-    n_classes = int(y.max()) + 1
-    model = torch_model(spec, X.shape[1], n_classes)
-    weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
-    biases = [p for n, p in model.named_parameters() if n.endswith("bias")]
-    batch = spec["batch_size"]
-    groups = [
-        {"params": weights, "weight_decay": ALPHA / batch},
-        {"params": biases, "weight_decay": 0.0},
-    ]
-    try:  # the fused CPU kernel: PyTorch's fastest Adam (about 1.7x on W2)
-        optimizer = torch.optim.Adam(groups, lr=1e-3, fused=True)
-    except (RuntimeError, TypeError):
-        optimizer = torch.optim.Adam(groups, lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
-    generator = torch.Generator().manual_seed(0)
-    for _ in range(spec["epochs"]):
-        order = torch.randperm(X.shape[0], generator=generator)
-        for start in range(0, X.shape[0], batch):
-            rows = order[start : start + batch]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(Xt[rows]), yt[rows])
-            loss.backward()
-            optimizer.step()
-    return model
-
-
-def child_fit(library, name, data_path, threads):
-    """Fit once; return seconds, peak RSS above the loaded data, accuracy."""
+    A tiny fit (64 rows, one hidden layer of 64 units) comes first, untimed:
+    one-time costs (lazy imports, numba's cache load, first calls into
+    torch) are W1's subject, and a tiny network leaves the allocator's state,
+    hence the peak memory, as it was."""
     from threadpoolctl import threadpool_limits
 
-    spec = WORKLOADS[name]
     data = np.load(data_path)
     X, y = data["X"], data["y"]
-    if library == "torch":
-        import torch  # noqa: F401  (imports stay outside time and memory)
-    else:
-        model = estimator(library, spec, spec["epochs"])
+    set_torch_threads(library, threads)
+    params = estimator_params(spec, spec["epochs"])
     with threadpool_limits(threads), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        tiny = dict(spec, hidden=(64,), batch_size=32)
+        if library == "torch":
+            torch_fit(tiny, X[:64], y[:64], epochs=1)
+        else:
+            classifier(library, **estimator_params(tiny, 1)).fit(X[:64], y[:64])
+            model = classifier(library, **params)
         peak_rss_reset()
         base = rss_kib("VmRSS")
         start = time.perf_counter()
         if library == "torch":
-            model = torch_fit(spec, X, y, threads)
+            model = torch_fit(spec, X, y)
         else:
             model.fit(X, y)
         seconds = time.perf_counter() - start
         peak = rss_kib("VmHWM") - base
     if library == "torch":
-        import torch
-
-        with torch.no_grad():
-            accuracy = float((model(torch.from_numpy(X)).argmax(1).numpy() == y).mean())
+        accuracy = torch_accuracy(model, X, y)
     else:
         accuracy = float(model.score(X, y))
     n_batches = spec["epochs"] * -(-X.shape[0] // spec["batch_size"])
@@ -200,55 +138,71 @@ def child_fit(library, name, data_path, threads):
 
 
 def child_digits(library, threads):
+    """Two fits of the digits demo in this fresh process: the first pays
+    for what skdeep imports and compiles (or loads) lazily."""
+    from sklearn.base import clone
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
-    if library == "skdeep":
-        from skdeep import MLPClassifier
-    else:
-        from sklearn.neural_network import MLPClassifier
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, stratify=y, random_state=0
     )
-    model = make_pipeline(StandardScaler(), MLPClassifier(random_state=0))
+    model = make_pipeline(StandardScaler(), classifier(library, random_state=0))
+    seconds = []
     with threadpool_limits(threads), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        seconds = time.perf_counter() - start
+        for fitted in (model, clone(model)):
+            start = time.perf_counter()
+            fitted.fit(X_train, y_train)
+            seconds.append(time.perf_counter() - start)
     return dict(
-        seconds=seconds,
+        first=seconds[0],
+        later=seconds[1],
         accuracy=float(model.score(X_test, y_test)),
         n_iter=int(model[-1].n_iter_),
     )
 
 
-def child_predict(library, data_path, threads, repeats=5):
+def child_prime():
+    """Compile (or load) the compiled Adam steps for both dtypes, so that
+    the timed children find them in numba's cache."""
+    if not numba_available():
+        return dict(primed=False)
+    rng = np.random.default_rng(0)
+    for dtype in (np.float64, np.float32):
+        X = rng.standard_normal((64, 50)).astype(dtype)
+        y = np.arange(64) % 2
+        classifier("skdeep-compiled", max_iter=1, batch_size=32).fit(X, y)
+    return dict(primed=True)
+
+
+def child_predict(library, spec, data_path, threads, repeats=5):
     """Time predict_proba on all of W2's rows with a W2-shaped network."""
     from threadpoolctl import threadpool_limits
 
-    spec = WORKLOADS["W2"]
     data = np.load(data_path)
     X, y = data["X"], data["y"]
+    set_torch_threads(library, threads)
     with threadpool_limits(threads), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if library == "torch":
             import torch
 
-            torch.set_num_threads(threads)
-            model = torch_model(spec, X.shape[1], 10).eval()
+            model = torch_model(spec, X.shape[1], spec["n_classes"]).eval()
             Xt = torch.from_numpy(X)
 
             def predict():
                 with torch.no_grad():
                     return torch.softmax(model(Xt), dim=1).numpy()
         else:
-            small = estimator(library, spec, 1).fit(X[:2000], y[:2000])
+            small = classifier(library, **estimator_params(spec, 1))
+            small.fit(X[:2000], y[:2000])
             predict = lambda: small.predict_proba(X)  # noqa: E731
+        predict()  # warm up
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
@@ -257,11 +211,10 @@ def child_predict(library, data_path, threads, repeats=5):
     return dict(seconds=statistics.median(times), rows=X.shape[0])
 
 
-def child_roofline(name, threads, repeats=3):
+def child_roofline(spec, threads, repeats=3):
     """Time only the matrix products of one epoch (float32, NumPy)."""
     from threadpoolctl import threadpool_limits
 
-    spec = WORKLOADS[name]
     sizes = [spec["n_features"], *spec["hidden"], spec["n_classes"]]
     batch = spec["batch_size"]
     rng = np.random.default_rng(0)
@@ -269,8 +222,7 @@ def child_roofline(name, threads, repeats=3):
         rng.standard_normal((a, b), dtype=np.float32)
         for a, b in zip(sizes[:-1], sizes[1:])
     ]
-    n = spec["n_samples"]
-    full, last = divmod(n, batch)
+    full, last = divmod(spec["n_samples"], batch)
 
     def timed(rows, count):
         # allocate inputs outside the timing: products only
@@ -295,25 +247,37 @@ def child_roofline(name, threads, repeats=3):
     return dict(seconds=statistics.median(times))
 
 
+CHILDREN = {
+    "fit": child_fit,
+    "digits": child_digits,
+    "prime": child_prime,
+    "predict": child_predict,
+    "roofline": child_roofline,
+}
+
+
 # ----------------------------------------------------------------- parent
-def run_child(args):
+def run_child(env=None, **job):
     out = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(args)],
+        [sys.executable, __file__, "--child", json.dumps(job)],
         check=True,
         capture_output=True,
         text=True,
+        env=None if env is None else {**os.environ, **env},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def available_libraries():
-    libs = ["skdeep", "sklearn"]
-    try:
-        import torch  # noqa: F401
-
-        libs.append("torch")
-    except ImportError:
-        print("torch is not importable: PyTorch columns skipped.")
+def usable_libraries(requested):
+    """``requested`` (default: all) without those that cannot run here."""
+    libs = []
+    for lib in requested or LIBRARIES:
+        if lib == "skdeep-compiled" and not numba_available():
+            print("numba is not importable: skdeep-compiled skipped.")
+        elif lib in ("torch", "skdeep-torch") and not torch_available():
+            print(f"torch is not importable: {lib} skipped.")
+        elif lib not in libs:
+            libs.append(lib)
     return libs
 
 
@@ -321,136 +285,161 @@ def median_of(results, key):
     return statistics.median(r[key] for r in results)
 
 
-def report_training(name, results, roofline):
-    spec = WORKLOADS[name]
+def ratio(value, reference):
+    return "-" if reference is None else f"{value / reference:.2f}"
+
+
+def run_digits(libs, repeats, threads):
+    runs = {lib: [] for lib in libs if lib != "torch"}
+    if "skdeep-compiled" in runs:
+        runs[COLD] = []
+    for _ in range(repeats):
+        for lib in runs:
+            if lib == COLD:  # an empty cache: numba compiles in the first fit
+                with tempfile.TemporaryDirectory(prefix="skdeep-numba-") as cache:
+                    result = run_child(
+                        dict(NUMBA_CACHE_DIR=cache),
+                        kind="digits",
+                        library="skdeep-compiled",
+                        threads=threads,
+                    )
+            else:  # torch reads its thread count at import, inside the fit
+                env = dict(OMP_NUM_THREADS=str(threads))
+                result = run_child(
+                    env if lib == "skdeep-torch" else None,
+                    kind="digits",
+                    library=lib,
+                    threads=threads,
+                )
+            runs[lib].append(result)
+    first = {lib: median_of(r, "first") for lib, r in runs.items()}
+    print("\nW1: digits (75/25 split), StandardScaler + defaults, to convergence")
+    print("  first fit: the first fit in a fresh process; later fit: a second")
+    print("  fit in that process; ratios: first-fit time over the peer's")
+    print(
+        f"  {'library':23} {'first s':>8} {'later s':>8} {'test acc':>8}"
+        f" {'n_iter':>6} {'/ numpy':>7} {'/ sklearn':>9}"
+    )
+    for lib, r in runs.items():
+        print(
+            f"  {lib:23} {first[lib]:8.3f} {median_of(r, 'later'):8.3f}"
+            f" {median_of(r, 'accuracy'):8.4f} {median_of(r, 'n_iter'):6.0f}"
+            f" {ratio(first[lib], first.get('skdeep-numpy')):>7}"
+            f" {ratio(first[lib], first.get('sklearn')):>9}"
+        )
+
+
+def run_training(name, spec, libs, repeats, threads, directory):
+    path = make_data(name, spec, directory)
+    runs = {lib: [] for lib in libs}
+    roof = []
+    for _ in range(repeats):
+        for lib in libs:
+            runs[lib].append(
+                run_child(
+                    kind="fit", library=lib, spec=spec, data_path=path, threads=threads
+                )
+            )
+        roof.append(run_child(kind="roofline", spec=spec, threads=threads)["seconds"])
+    roofline = statistics.median(roof)
+    epochs = spec["epochs"]
+    epoch = {lib: median_of(r, "seconds") / epochs for lib, r in runs.items()}
     print(
         f"\n{name}: {spec['n_samples']} x {spec['n_features']} float32, "
-        f"hidden {spec['hidden']}, Adam, batch {spec['batch_size']}, "
-        f"{spec['epochs']} epochs"
+        f"hidden {tuple(spec['hidden'])}, Adam, batch {spec['batch_size']}, "
+        f"{epochs} epochs"
     )
+    print("  epoch s: median seconds per epoch; ratios: epoch time over the peer's")
     print(
-        f"  {'library':8} {'epoch s':>9} {'batches/s':>10} {'peak MiB':>9}"
-        f" {'train acc':>9}"
+        f"  {'library':16} {'epoch s':>8} {'batches/s':>9} {'peak MiB':>8}"
+        f" {'train acc':>9} {'/ sklearn':>9} {'/ torch':>7} {'/ roofline':>10}"
     )
-    summary = {}
-    for lib, runs in results.items():
-        epoch = median_of(runs, "seconds") / spec["epochs"]
-        rate = runs[0]["n_batches"] / median_of(runs, "seconds")
-        summary[lib] = epoch
+    for lib, r in runs.items():
         print(
-            f"  {lib:8} {epoch:9.3f} {rate:10.0f} "
-            f"{median_of(runs, 'peak_rss_mib'):9.1f} "
-            f"{median_of(runs, 'accuracy'):9.4f}"
+            f"  {lib:16} {epoch[lib]:8.3f}"
+            f" {r[0]['n_batches'] / median_of(r, 'seconds'):9.0f}"
+            f" {median_of(r, 'peak_rss_mib'):8.1f} {median_of(r, 'accuracy'):9.4f}"
+            f" {ratio(epoch[lib], epoch.get('sklearn')):>9}"
+            f" {ratio(epoch[lib], epoch.get('torch')):>7}"
+            f" {epoch[lib] / roofline:10.2f}"
         )
-    print(f"  {'roofline':8} {roofline:9.3f}   (matrix products only)")
-    base = summary["skdeep"]
-    for lib in summary:
-        if lib != "skdeep":
-            print(
-                f"  skdeep / {lib} epoch time: {base / summary[lib]:.2f}"
-                f"  (batches/s ratio {summary[lib] / base:.2f})"
+    print(f"  {'roofline':16} {roofline:8.3f}  (matrix products only)")
+
+
+def run_predict(spec, libs, repeats, threads, directory):
+    path = make_data("W2", spec, directory)
+    runs = {lib: [] for lib in libs}
+    for _ in range(repeats):
+        for lib in libs:
+            runs[lib].append(
+                run_child(
+                    kind="predict",
+                    library=lib,
+                    spec=spec,
+                    data_path=path,
+                    threads=threads,
+                )
             )
-    print(f"  skdeep / roofline: {base / roofline:.2f}")
+    seconds = {lib: median_of(r, "seconds") for lib, r in runs.items()}
+    rows = spec["n_samples"]
+    print(
+        f"\nP: predict_proba on {rows} x {spec['n_features']} float32, "
+        f"{spec['n_features']}-{'-'.join(map(str, spec['hidden']))}-"
+        f"{spec['n_classes']}; ratios: time over the peer's"
+    )
+    print(f"  {'library':16} {'rows/s':>10} {'/ sklearn':>9} {'/ torch':>7}")
+    for lib, s in seconds.items():
+        print(
+            f"  {lib:16} {rows / s:10.0f} {ratio(s, seconds.get('sklearn')):>9}"
+            f" {ratio(s, seconds.get('torch')):>7}"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", nargs="+", default=["W1", "W2", "W3", "P"])
+    parser.add_argument(
+        "--workloads",
+        nargs="+",
+        default=["W1", "W2", "W3", "P"],
+        choices=["W1", "W2", "W3", "P"],
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--libraries", nargs="+", default=None)
+    parser.add_argument(
+        "--libraries", nargs="+", default=None, choices=[*SKDEEP, "sklearn", "torch"]
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="shrink W2, W3 and P to a few batches and one epoch (a smoke run)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         job = json.loads(args.child)
-        kind = job.pop("kind")
-        result = {
-            "fit": child_fit,
-            "digits": child_digits,
-            "predict": child_predict,
-            "roofline": child_roofline,
-        }[kind](**job)
-        print(json.dumps(result))
+        print(json.dumps(CHILDREN[job.pop("kind")](**job)))
         return
-    libs = args.libraries or available_libraries()
+    for line in machine_lines():
+        print(line)
+    libs = usable_libraries(args.libraries)
     print(
-        f"threads: {args.threads}, repeats: {args.repeats}, numpy "
-        f"{np.__version__}, libraries: {', '.join(libs)}"
+        f"threads: {args.threads}, repeats: {args.repeats}"
+        f"{', quick' if args.quick else ''}, libraries: {', '.join(libs)}"
     )
-    tmp = tempfile.mkdtemp(prefix="skdeep-bench-")
-    threads = args.threads
-    for name in args.workloads:
-        if name == "W1":
-            runs = {lib: [] for lib in libs if lib != "torch"}
-            for _ in range(args.repeats):
-                for lib in runs:
-                    runs[lib].append(
-                        run_child(dict(kind="digits", library=lib, threads=threads))
-                    )
-            print(
-                "\nW1: digits (75/25 split), StandardScaler + defaults, to convergence"
-            )
-            for lib, r in runs.items():
-                print(
-                    f"  {lib:8} fit {median_of(r, 'seconds'):7.3f} s  "
-                    f"test acc {median_of(r, 'accuracy'):.4f}  "
-                    f"n_iter {median_of(r, 'n_iter'):.0f}"
-                )
-            if "sklearn" in runs and "skdeep" in runs:
-                ratio = median_of(runs["skdeep"], "seconds") / median_of(
-                    runs["sklearn"], "seconds"
-                )
-                print(f"  skdeep / sklearn fit time: {ratio:.2f}")
-        elif name in ("W2", "W3"):
-            path = make_data(name, tmp)
-            runs = {lib: [] for lib in libs}
-            roof = []
-            for _ in range(args.repeats):
-                for lib in libs:
-                    runs[lib].append(
-                        run_child(
-                            dict(
-                                kind="fit",
-                                library=lib,
-                                name=name,
-                                data_path=path,
-                                threads=threads,
-                            )
-                        )
-                    )
-                roof.append(
-                    run_child(dict(kind="roofline", name=name, threads=threads))[
-                        "seconds"
-                    ]
-                )
-            report_training(name, runs, statistics.median(roof))
-        elif name == "P":
-            path = make_data("W2", tmp)
-            runs = {lib: [] for lib in libs}
-            for _ in range(args.repeats):
-                for lib in libs:
-                    runs[lib].append(
-                        run_child(
-                            dict(
-                                kind="predict",
-                                library=lib,
-                                data_path=path,
-                                threads=threads,
-                            )
-                        )
-                    )
-            print("\nP: predict_proba on 60000 x 784 float32, 784-512-256-10")
-            rates = {}
-            for lib, r in runs.items():
-                rates[lib] = r[0]["rows"] / median_of(r, "seconds")
-                print(f"  {lib:8} {rates[lib]:12.0f} rows/s")
-            for lib in rates:
-                if lib != "skdeep":
-                    print(
-                        f"  skdeep / {lib} throughput: "
-                        f"{rates['skdeep'] / rates[lib]:.2f}"
-                    )
-        sys.stdout.flush()
+    if {"skdeep", "skdeep-compiled"} & set(libs):
+        run_child(kind="prime")  # later children load the compiled steps
+    sys.stdout.flush()
+    with tempfile.TemporaryDirectory(prefix="skdeep-bench-") as tmp:
+        for name in args.workloads:
+            if name == "W1":
+                run_digits(libs, args.repeats, args.threads)
+            elif name in ("W2", "W3"):
+                spec = workload(name, args.quick)
+                run_training(name, spec, libs, args.repeats, args.threads, tmp)
+            else:
+                spec = workload("W2", args.quick)
+                run_predict(spec, libs, args.repeats, args.threads, tmp)
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":
