@@ -20,15 +20,17 @@ import warnings
 from collections import defaultdict
 
 import numpy as np
-from bench_speed import WORKLOADS, child_roofline, make_data
+from _common import WORKLOADS, make_data
+from bench_speed import child_roofline
 
+import skdeep.backend
 from skdeep import MLPClassifier
 from skdeep.train import loop
 
 PHASES = defaultdict(float)
 
 
-def timed_train_batch(self, X, y, sample_weight=None):
+def timed_train_batch(self, X, y, sample_weight=None, weight_sum=None):
     """``Trainer.train_batch`` (no sample weights) with each phase timed."""
     net = self.net
     t0 = time.perf_counter()
@@ -59,9 +61,16 @@ def timed_train_batch(self, X, y, sample_weight=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument(
+        "--fused", choices=["auto", "on", "off"], default="auto",
+        help="the compiled optimizer step: when it pays (auto), always, never",
+    )  # fmt: skip
     args = parser.parse_args()
+    skdeep.backend.NUMPY.fused = {"auto": "auto", "on": True, "off": False}[
+        args.fused
+    ]
     spec = WORKLOADS["W2"]
-    data = np.load(make_data("W2", tempfile.mkdtemp(prefix="skdeep-bench-")))
+    data = np.load(make_data("W2", spec, tempfile.mkdtemp(prefix="skdeep-bench-")))
     X, y = data["X"], data["y"]
     model = MLPClassifier(
         hidden_layer_sizes=spec["hidden"],
@@ -86,7 +95,7 @@ def main():
             f"  {name:15} {seconds / args.epochs:7.3f} s/epoch {seconds / total:5.0%}"
         )
     products = PHASES["forward"] + PHASES["backward"]
-    roofline = child_roofline("W2", threads=os.cpu_count())["seconds"]
+    roofline = child_roofline(spec, threads=os.cpu_count())["seconds"]
     print(
         f"  forward + backward {products / args.epochs:.3f} s/epoch; "
         f"roofline {roofline:.3f} s ({products / args.epochs / roofline:.2f}x)"

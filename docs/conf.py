@@ -28,6 +28,7 @@ matplotlib.use("Agg")
 import skdeep  # noqa: E402
 import skdeep.model_selection  # noqa: E402
 import skdeep.nn  # noqa: E402
+import skdeep.backend  # noqa: E402
 import skdeep.train  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -177,6 +178,7 @@ PUBLIC_MODULES = {
     "skdeep.model_selection": skdeep.model_selection,
     "skdeep.nn": skdeep.nn,
     "skdeep.train": skdeep.train,
+    "skdeep.backend": skdeep.backend,
 }
 UNDOCUMENTED_OK = {"skdeep.__version__"}
 
