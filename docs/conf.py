@@ -89,13 +89,14 @@ numpydoc_attributes_as_param_list = True
 # incomplete -- a parameter that is not documented, a documented parameter
 # that does not exist or is out of order, a malformed parameter line, an
 # unknown or misplaced section. Style checks (summaries, periods, See Also,
-# Examples) are left to the package. skdeep.nn and skdeep.train document
+# Examples) are left to the package. skdeep.nn, skdeep.train and
+# skdeep.backend document
 # their lower-level methods in prose, so PR01 would flag most of them: they
 # get the same checks but PR01 (check_lower_level_docstrings below).
 DOCSTRING_CHECKS = {"PR02", "PR03", "PR10", "GL06", "GL07", "GL10"}
 numpydoc_validation_checks = DOCSTRING_CHECKS | {"PR01"}
 numpydoc_validation_exclude = {
-    r"^skdeep\.(nn|train)\.",
+    r"^skdeep\.(nn|train|backend)\.",
     # a dataclass: its fields are documented as Attributes
     r"^skdeep\.OverfitReport$",
     # inherited from scikit-learn and documented there
@@ -228,7 +229,7 @@ def check_lower_level_docstrings(app):
     from sphinx.util import logging
 
     logger = logging.getLogger("skdeep.docs")
-    for module_name in ("skdeep.nn", "skdeep.train"):
+    for module_name in ("skdeep.nn", "skdeep.train", "skdeep.backend"):
         module = PUBLIC_MODULES[module_name]
         for name in module.__all__:
             obj = getattr(module, name)
