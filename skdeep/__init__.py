@@ -1,5 +1,6 @@
 """skdeep: deep feedforward neural-network estimators for scikit-learn."""
 
+from ._autoencoder import Autoencoder
 from ._diagnostics import OverfitReport, check_gradients, overfit_small
 from ._mlp import MLPClassifier
 from ._mlp_regressor import MLPRegressor
@@ -8,6 +9,7 @@ from .display import TrainingHistoryDisplay
 __version__ = "0.1.0"
 
 __all__ = [
+    "Autoencoder",
     "MLPClassifier",
     "MLPRegressor",
     "OverfitReport",

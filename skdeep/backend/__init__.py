@@ -30,7 +30,7 @@ The methods, grouped:
   output link;
 * randomness, drawn on the host from the estimator's Generator so that a
   seed gives the same numbers on every backend: ``random``,
-  ``dropout_mask``;
+  ``dropout_mask``, ``keep_mask`` (masking noise);
 * optimizer steps on the flat buffers, weight decay included:
   ``sgd_step``, ``adam_step``, ``adagrad_step``, ``rmsprop_step``.
 

@@ -145,6 +145,12 @@ class NumpyBackend:
         keep = rng.random(shape, dtype=dtype) >= p
         return keep * np.dtype(dtype).type(1.0 / (1.0 - p))
 
+    def keep_mask(self, rng, shape, p, dtype):
+        """Masking-noise mask: 1 with probability ``1 - p``, else 0 (no
+        rescaling), drawn from ``rng``."""
+        keep = rng.random(shape, dtype=dtype) >= p
+        return keep.astype(dtype)
+
     def activation(self, name, X, out=None, slope=0.01):
         """Return ``g(X)`` for the activation ``name``, into ``out`` if the
         activation computes in place (``out`` is then ``X``)."""

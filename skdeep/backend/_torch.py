@@ -251,6 +251,14 @@ class TorchBackend(TorchOptimizerSteps):
         keep = torch.from_numpy(keep).to(self.device)  # 1 byte an element
         return keep.to(self._dtype(np_dtype)).mul_(scale)
 
+    def keep_mask(self, rng, shape, p, dtype):
+        """Masking-noise mask: 1 with probability ``1 - p``, else 0 (no
+        rescaling); the NumPy backend's mask, drawn from ``rng`` on the host."""
+        np_dtype = _numpy_dtype(dtype)
+        keep = rng.random(shape, dtype=np_dtype) >= p
+        keep = torch.from_numpy(keep).to(self.device)  # 1 byte an element
+        return keep.to(self._dtype(np_dtype))
+
     def activation(self, name, X, out=None, slope=0.01):
         """Return ``g(X)`` for the activation ``name``, into ``out`` if the
         activation computes in place (``out`` is then ``X``)."""

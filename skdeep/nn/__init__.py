@@ -1,7 +1,16 @@
 """The numerical core: layers, networks, losses, optimizers (NumPy/SciPy only)."""
 
 from .gradcheck import check_layer_gradients, check_network_gradients
-from .layers import ACTIVATIONS, Activation, BatchNorm, Dense, Dropout, Layer
+from .layers import (
+    ACTIVATIONS,
+    Activation,
+    BatchNorm,
+    Dense,
+    Dropout,
+    Layer,
+    MaskingNoise,
+    TiedDense,
+)
 from .losses import LOSSES, Loss
 from .network import Sequential
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Optimizer, RMSProp
@@ -18,10 +27,12 @@ __all__ = [
     "Dropout",
     "Layer",
     "Loss",
+    "MaskingNoise",
     "Optimizer",
     "RMSProp",
     "SGD",
     "Sequential",
+    "TiedDense",
     "check_layer_gradients",
     "check_network_gradients",
 ]

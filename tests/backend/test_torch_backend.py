@@ -273,6 +273,15 @@ def test_dropout_mask_equals_numpys(ops, dtype, p):
     np.testing.assert_array_equal(ops.to_numpy(again), expected)
 
 
+@pytest.mark.parametrize("p", [0.1, 0.5])
+def test_keep_mask_equals_numpys(ops, dtype, p):
+    expected = NUMPY.keep_mask(np.random.default_rng(5), (50, 8), p, dtype)
+    got = ops.keep_mask(np.random.default_rng(5), (50, 8), p, dtype)
+    assert got.dtype == ops.zeros(0, dtype).dtype
+    np.testing.assert_array_equal(ops.to_numpy(got), expected)
+    assert set(np.unique(expected)) <= {0, 1}
+
+
 # absolute tolerance: g and g' lose their relative precision in the tails
 # (1 + erf(x) cancels in gelu, for one)
 def _act_atol(dtype):

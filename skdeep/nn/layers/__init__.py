@@ -42,11 +42,14 @@ from .activations import (
 from .base import Layer
 from .dense import Dense
 from .dropout import Dropout
+from .noise import MaskingNoise
 from .normalization import BatchNorm
+from .tied import TiedDense
 
 __all__ = [
     "Layer",
     "Dense",
+    "TiedDense",
     "Activation",
     "Identity",
     "Logistic",
@@ -57,6 +60,7 @@ __all__ = [
     "GELU",
     "SiLU",
     "Dropout",
+    "MaskingNoise",
     "BatchNorm",
     "ACTIVATIONS",
 ]

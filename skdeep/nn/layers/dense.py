@@ -27,9 +27,17 @@ class Dense(Layer):
     bias_init : {"zeros", "uniform"}, default="zeros"
         Zero biases, or scikit-learn's choice: drawn, after the weights, from
         the same uniform range as Glorot-uniform weights.
+
+    Attributes
+    ----------
+    accumulate_grad : bool
+        Whether ``backward`` adds the gradient of ``W`` to ``grads["W"]``
+        instead of overwriting it: set by a :class:`TiedDense` that shares
+        ``W`` and whose backward, running first, has written its part there.
     """
 
     fresh_output = True
+    accumulate_grad = False
 
     def __init__(
         self,
@@ -77,7 +85,11 @@ class Dense(Layer):
 
     def backward(self, dLdy):
         ops = self.ops
-        ops.matmul_tn(self._cache, dLdy, out=self.grads["W"])
+        if self.accumulate_grad:
+            grad = self.grads["W"]
+            grad += ops.matmul_tn(self._cache, dLdy, out=ops.empty_like(grad))
+        else:
+            ops.matmul_tn(self._cache, dLdy, out=self.grads["W"])
         if self.use_bias:
             ops.sum_rows(dLdy, out=self.grads["b"])
         if not self.needs_input_grad:
