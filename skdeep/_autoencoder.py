@@ -29,7 +29,16 @@ from .backend import NUMPY
 __all__ = ["Autoencoder"]
 
 # the MLPs' parameters that have no meaning for an autoencoder
-_NOT_PARAMETERS = {"dropout", "batch_norm", "batch_norm_stats", "max_fun"}
+_NOT_PARAMETERS = {
+    "dropout",
+    "batch_norm",
+    "batch_norm_stats",
+    "max_fun",
+    "pretraining",
+    "pretraining_max_iter",
+    "pretraining_corruption",
+    "unlabeled",
+}
 
 
 class Autoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseMLP):
@@ -169,6 +178,7 @@ float, float or None, list of float, list of dict, list of float, int
     batch_norm = False
     batch_norm_stats = "running"
     max_fun = 15000
+    pretraining = None
 
     def __init__(
         self,
@@ -186,14 +196,11 @@ float, float or None, list of float, list of dict, list of float, int
         power_t=0.5,
         max_iter=200,
         shuffle=True,
-        random_state=None,
         tol=1e-4,
         verbose=False,
         warm_start=False,
         momentum=0.9,
         nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -202,9 +209,12 @@ float, float or None, list of float, list of dict, list of float, int
         rho=0.9,
         plateau_factor=2.0,
         plateau_patience=5,
-        dtype=None,
         progress_bar="auto",
         device=None,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -243,7 +253,7 @@ float, float or None, list of float, list of dict, list of float, int
     def _validate_input(self, X, y, incremental, reset):
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=reset)
         self._check_range(X)
-        return X, X, None
+        return X, X, None, None
 
     def _check_range(self, X):
         if self.loss == "cross_entropy" and (X.min() < 0 or X.max() > 1):
@@ -400,7 +410,7 @@ float, float or None, list of float, list of dict, list of float, int
 
         Returns
         -------
-        X_rec : ndarray of shape (n_samples, n_features_in_)
+        X_rec : ndarray of shape (n_samples, `n_features_in_`)
             Reconstruction (through the output link).
         """
         check_is_fitted(self)

@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._fitted import LayerList, as_dtype, bias_values, no_bias
+from ._pretraining import check_pretraining, labeled_rows, pretrain_hidden_layers
 from ._sklearn_callbacks import CALLBACK_MIXIN, fit_task
 from ._stochastic import NON_FINITE_MESSAGE, StochasticFitMixin
 from ._validation import (
@@ -81,6 +82,10 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         dtype,
         progress_bar,
         device,
+        pretraining,
+        pretraining_max_iter,
+        pretraining_corruption,
+        unlabeled,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -116,6 +121,10 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         self.dtype = dtype
         self.progress_bar = progress_bar
         self.device = device
+        self.pretraining = pretraining
+        self.pretraining_max_iter = pretraining_max_iter
+        self.pretraining_corruption = pretraining_corruption
+        self.unlabeled = unlabeled
 
     # ----------------------------------------------------------- fitted views
     @property
@@ -194,7 +203,9 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
     # ------------------------------------------------------------ subclasses
     @abstractmethod
     def _validate_input(self, X, y, incremental, reset):
-        """Return validated ``X`` and the 2-D training target ``Y``."""
+        """Return validated ``X`` (every row), the 2-D training target ``Y``
+        and the labels of the labeled rows, and the mask of the labeled rows
+        (None when all are)."""
 
     def _weigh_samples(self, y, sample_weight, incremental, dtype):
         """Return the sample weights training uses (the classifier's
@@ -218,15 +229,25 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         first_pass = "_network" not in self.__dict__ or (
             not self.warm_start and not incremental
         )
-        X, Y, labels = self._validate_input(X, y, incremental, reset=first_pass)
+        X, Y, labels, labeled = self._validate_input(
+            X, y, incremental, reset=first_pass
+        )
+        if first_pass and self.pretraining is not None:
+            check_pretraining(self, X)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         fit_data["sample_weight"] = sample_weight
+        X_all, weights_all = X, sample_weight
+        X, sample_weight = labeled_rows(X, sample_weight, labeled)
         sample_weight = self._weigh_samples(labels, sample_weight, incremental, X.dtype)
         rng = self._make_rng(0 if first_pass else self.__dict__.get("t_", 0))
         if first_pass:
             dtype = X.dtype if self.dtype is None else np.dtype(self.dtype)
             self._initialize(X.shape[1], hidden, Y.shape[1], dtype, rng)
+            if self.pretraining is not None:
+                self.pretraining_loss_curves_ = pretrain_hidden_layers(
+                    self, as_dtype(X_all, dtype), weights_all, rng
+                )
         X = as_dtype(X, self._network.dtype)
         Y = Y.astype(self._network.dtype, copy=False)
         if self.solver == "lbfgs":
@@ -247,10 +268,11 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         hidden = self._hidden_sizes()
         self._dropout_rates(len(hidden))
         self._backend()  # a device that does not exist fails before any work
-        X, Y, _ = self._validate_input(X, y, incremental=False, reset=True)
+        X, Y, _, labeled = self._validate_input(X, y, incremental=False, reset=True)
         X = X.astype(dtype, copy=False)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype)
+        X, sample_weight = labeled_rows(X, sample_weight, labeled)
         rng = self._make_rng()
         self._initialize(X.shape[1], hidden, Y.shape[1], dtype, rng)
         self._network.set_rng(rng)
@@ -304,6 +326,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         self._network = self._build_network([n_features, *hidden, n_outputs], dtype)
         self._network.initialize(rng)
         self.__dict__.pop("_train_state", None)
+        self.__dict__.pop("pretraining_loss_curves_", None)
 
     def _forget_best(self):
         """The weights were replaced from outside: no earlier best epoch may
@@ -424,5 +447,5 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        tags.input_tags.sparse = self.pretraining is None  # autoencoders: dense
         return tags

@@ -166,7 +166,39 @@ default='constant'
         NumPy, and the fitted attributes are NumPy arrays, so the model
         pickles and predicts without torch. Prediction runs on the device
         when it is available, else with NumPy. Sparse input is densified on
-        a device."""
+        a device.
+
+    pretraining : {None, 'autoencoder'}, default=None
+        'autoencoder': greedy layer-wise unsupervised pre-training before
+        the supervised training. Hidden layer k is trained as a denoising
+        autoencoder with tied weights (an :class:`Autoencoder` of one layer
+        with this estimator's activation, solver, learning rate, batch size,
+        alpha and device) on the codes of layer k-1, the inputs for the
+        first; its reconstruction loss is the cross-entropy where its inputs
+        lie in [0, 1] (logistic codes, or X scaled so), else the squared
+        error. Its encoder then initializes the layer, and training goes on
+        with all the layers and the targets. Pre-training uses every row of
+        ``X``, the rows marked ``unlabeled`` included. It runs when the
+        network is initialized (``fit``, or the first ``partial_fit``
+        call); a warm start keeps the trained weights. Needs dense ``X`` and
+        ``batch_norm=False``.
+
+    pretraining_max_iter : int, default=10
+        Epochs of pre-training per hidden layer (all of them are run).
+
+    pretraining_corruption : float, default=0.2
+        Fraction of each pre-trained layer's inputs set to 0 at each
+        presentation (masking noise, in [0, 1)); 0 pre-trains plain
+        autoencoders.
+
+    unlabeled : object, default=None
+        The target value that marks a row without a target, e.g. -1
+        (scikit-learn's semi-supervised convention, as in
+        SelfTrainingClassifier) or ``np.nan``: such rows serve pre-training
+        only and are left out of the supervised training (and of
+        ``class_weight``'s counts). For several targets, a row is unlabeled
+        when all its targets are. None: every row has a target, and -1 is
+        an ordinary label."""
 
 COMMON_ATTRIBUTES = """\
 loss_ : float
@@ -220,7 +252,11 @@ loss_ : float
         Number of layers, input and output included.
 
     n_outputs_ : int
-        Number of output units."""
+        Number of output units.
+
+    pretraining_loss_curves_ : list of list of float
+        With ``pretraining='autoencoder'``: per hidden layer, the
+        reconstruction loss of every pre-training epoch."""
 
 
 def fill_doc(cls):

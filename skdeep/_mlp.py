@@ -12,6 +12,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 from ._base import BaseMLP
 from ._docs import fill_doc
 from ._fitted import atomic_fit
+from ._pretraining import drop_unlabeled
 from ._sklearn_callbacks import fit_with_callbacks
 from ._validation import (
     STOCHASTIC_SOLVERS,
@@ -128,6 +129,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         dtype=None,
         progress_bar="auto",
         device=None,
+        pretraining=None,
+        pretraining_max_iter=10,
+        pretraining_corruption=0.2,
+        unlabeled=None,
         class_weight=None,
     ):
         super().__init__(
@@ -165,6 +170,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             dtype=dtype,
             progress_bar=progress_bar,
             device=device,
+            pretraining=pretraining,
+            pretraining_max_iter=pretraining_max_iter,
+            pretraining_corruption=pretraining_corruption,
+            unlabeled=unlabeled,
         )
         self.class_weight = class_weight
 
@@ -194,6 +203,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        y, labeled = drop_unlabeled(y, self.unlabeled)
         if "classes_" not in self.__dict__ or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
@@ -202,7 +212,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         else:
             self._check_known_classes(y)
         Y = self._label_binarizer.transform(y)
-        return X, Y, y
+        return X, Y, y, labeled
 
     def _check_known_classes(self, y):
         classes = unique_labels(y)

@@ -11,6 +11,7 @@ from ._base import BaseMLP
 from ._docs import fill_doc
 from ._fitted import atomic_fit
 from ._mlp import _partial_fit_available
+from ._pretraining import fill_missing_targets
 from ._sklearn_callbacks import fit_with_callbacks
 
 __all__ = ["MLPRegressor"]
@@ -95,6 +96,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         dtype=None,
         progress_bar="auto",
         device=None,
+        pretraining=None,
+        pretraining_max_iter=10,
+        pretraining_corruption=0.2,
+        unlabeled=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -131,9 +136,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             dtype=dtype,
             progress_bar=progress_bar,
             device=device,
+            pretraining=pretraining,
+            pretraining_max_iter=pretraining_max_iter,
+            pretraining_corruption=pretraining_corruption,
+            unlabeled=unlabeled,
         )
 
     def _validate_input(self, X, y, incremental, reset):
+        y, labeled = fill_missing_targets(y, self.unlabeled)
         X, y = validate_data(
             self,
             X,
@@ -151,7 +161,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
                 "Some value(s) of y are negative which is not allowed for "
                 "Poisson regression."
             )
-        return X, y.reshape(y.shape[0], -1), None
+        if labeled is not None:
+            y = y[labeled]
+        return X, y.reshape(y.shape[0], -1), None, labeled
 
     def _output_activation(self):
         return "exp" if self.loss == "poisson" else "identity"

@@ -78,6 +78,10 @@ PARAMETER_CONSTRAINTS = {
     ],
     "progress_bar": [StrOptions({"auto"}), "boolean"],
     "device": [None, str],
+    "pretraining": [None, StrOptions({"autoencoder"})],
+    "pretraining_max_iter": [Interval(Integral, 1, None, closed="left")],
+    "pretraining_corruption": [Interval(Real, 0, 1, closed="left")],
+    "unlabeled": "no_validation",
 }
 
 

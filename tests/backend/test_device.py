@@ -48,6 +48,7 @@ def _fit_pair(Estimator, X, y, device, **params):
         {"activation": "silu"},
         {"activation": "logistic", "learning_rate": "plateau"},
         {"solver": "lbfgs", "max_iter": 30},
+        {"pretraining": "autoencoder", "pretraining_max_iter": 3, "max_iter": 4},
     ],
     ids=repr,
 )
