@@ -125,6 +125,31 @@ class NumpyBackend:
         """``A @ B.T`` (new array)."""
         return A @ B.T
 
+    def batch_matmul(self, A, B, out=None):
+        """Stacked products ``A[i] @ B[i]``: (b, n, k) @ (b, k, m) -> (b, n, m).
+
+        The operands may be strided views (``swapaxes``); into ``out`` if
+        given.
+        """
+        return np.matmul(A, B, out=out)
+
+    # ---- gathering and joining ----------------------------------------------
+    def hstack(self, arrays, out=None):
+        """Join 2-D arrays along their columns (new array, or ``out``)."""
+        return np.concatenate(arrays, axis=1, out=out)
+
+    def as_indices(self, X):
+        """Integer index array from the float codes ``X`` (rounded to the
+        nearest integer; no range check)."""
+        return np.rint(X).astype(np.intp)
+
+    def index_add(self, target, index, values):
+        """Scatter-add in place: ``target[index[i]] += values[i]`` for every
+        ``i``, repeated indices accumulating (1-D ``target``, ``index`` and
+        ``values``); return ``target``."""
+        np.add.at(target, index, values)
+        return target
+
     # ---- element-wise -----------------------------------------------------
     def sqrt(self, X, out=None):
         return np.sqrt(X, out=out)
@@ -134,6 +159,14 @@ class NumpyBackend:
 
     def log(self, X, out=None):
         return np.log(X, out=out)
+
+    def cos(self, X, out=None):
+        """Element-wise cosine, into ``out`` if given."""
+        return np.cos(X, out=out)
+
+    def sin(self, X, out=None):
+        """Element-wise sine, into ``out`` if given."""
+        return np.sin(X, out=out)
 
     def random(self, rng, shape, dtype):
         """Uniform [0, 1) numbers from the Generator ``rng`` (on the host)."""

@@ -223,6 +223,30 @@ class TorchBackend(TorchOptimizerSteps):
         """``A @ B.T`` (new tensor)."""
         return A @ (B.t() if B.dim() == 2 else B)
 
+    def batch_matmul(self, A, B, out=None):
+        """Stacked products ``A[i] @ B[i]``: (b, n, k) @ (b, k, m) -> (b, n, m).
+
+        The operands may be strided views (``swapaxes``); into ``out`` if
+        given.
+        """
+        return torch.matmul(A, B, out=out)
+
+    # ---- gathering and joining ----------------------------------------------
+    def hstack(self, arrays, out=None):
+        """Join 2-D tensors along their columns (new tensor, or ``out``)."""
+        return torch.cat(list(arrays), dim=1, out=out)
+
+    def as_indices(self, X):
+        """Long index tensor from the float codes ``X`` (rounded to the
+        nearest integer, half to even as NumPy; no range check)."""
+        return torch.round(X).long()
+
+    def index_add(self, target, index, values):
+        """Scatter-add in place: ``target[index[i]] += values[i]`` for every
+        ``i``, repeated indices accumulating (1-D ``target``, ``index`` and
+        ``values``); return ``target``."""
+        return target.index_add_(0, index, values)
+
     # ---- element-wise -----------------------------------------------------
     def sqrt(self, X, out=None):
         """Element-wise square root, into ``out`` if given."""
@@ -235,6 +259,14 @@ class TorchBackend(TorchOptimizerSteps):
     def log(self, X, out=None):
         """Element-wise natural logarithm, into ``out`` if given."""
         return torch.log(X, out=out)
+
+    def cos(self, X, out=None):
+        """Element-wise cosine, into ``out`` if given."""
+        return torch.cos(X, out=out)
+
+    def sin(self, X, out=None):
+        """Element-wise sine, into ``out`` if given."""
+        return torch.sin(X, out=out)
 
     def random(self, rng, shape, dtype):
         """Uniform [0, 1) numbers from the Generator ``rng``, drawn on the host

@@ -241,8 +241,76 @@ def test_matmuls(ops, dtype):
     _check(ops, ops.matmul_nt(tC, tB), NUMPY.matmul_nt(C, B), dtype)
 
 
+def test_batch_matmul(ops, dtype):
+    A, B = _data(dtype, (3, 7, 4)), _data(dtype, (3, 4, 5), seed=1)
+    expected = NUMPY.batch_matmul(A, B)
+    np.testing.assert_allclose(
+        expected, np.stack([a @ b for a, b in zip(A, B)]), rtol=_rtol(dtype)
+    )
+    tA, tB = ops.asarray(A), ops.asarray(B)
+    _check(ops, ops.batch_matmul(tA, tB), expected, dtype)
+    out = ops.empty((3, 7, 5), dtype)
+    assert ops.batch_matmul(tA, tB, out=out) is out
+    _check(ops, out, expected, dtype)
+    # strided views: (3, 4, 7) @ (3, 7, 5) from swapped axes
+    C = _data(dtype, (7, 3, 5), seed=2)
+    expected = NUMPY.batch_matmul(A.swapaxes(1, 2), C.swapaxes(0, 1))
+    got = ops.batch_matmul(tA.swapaxes(1, 2), ops.asarray(C).swapaxes(0, 1))
+    _check(ops, got, expected, dtype)
+
+
+# ---- gathering and joining ----------------------------------------------------------
+def test_hstack(ops, dtype):
+    blocks = [_data(dtype, (6, w), seed=w) for w in (2, 1, 3)]
+    expected = NUMPY.hstack(blocks)
+    np.testing.assert_array_equal(expected, np.hstack(blocks))
+    tensors = [ops.asarray(b) for b in blocks]
+    _check(ops, ops.hstack(tensors), expected, dtype)
+    out = ops.empty((6, 6), dtype)
+    assert ops.hstack(tensors, out=out) is out
+    np.testing.assert_array_equal(ops.to_numpy(out), expected)
+    # column slices of one array (strided views)
+    T = ops.asarray(expected)
+    swapped = ops.hstack([T[:, 3:], T[:, :3]])
+    np.testing.assert_array_equal(
+        ops.to_numpy(swapped), np.hstack([expected[:, 3:], expected[:, :3]])
+    )
+
+
+def test_as_indices(ops, dtype):
+    codes = np.array([[0.0, 3.0], [2.0, 1.0], [0.9999, 4.0000001], [5.0, 7.0]], dtype)
+    expected = NUMPY.as_indices(codes)
+    np.testing.assert_array_equal(expected, [[0, 3], [2, 1], [1, 4], [5, 7]])
+    got = ops.as_indices(ops.asarray(codes))
+    assert got.dtype == torch.int64 and got.device.type == ops.device.type
+    np.testing.assert_array_equal(ops.to_numpy(got), expected)
+    table = _data(dtype, (8,))
+    _check(ops, ops.asarray(table)[got], table[expected], dtype)
+
+
+def test_index_add_accumulates_repeated_indices(ops, dtype):
+    index = np.array([3, 0, 3, 5, 3, 0])
+    values = _data(dtype, (6,), seed=3)
+    target = _data(dtype, (7,), seed=4)
+    expected = NUMPY.index_add(target.copy(), index, values)
+    by_hand = target.copy()
+    for i, v in zip(index, values):
+        by_hand[i] += v
+    np.testing.assert_allclose(expected, by_hand, rtol=_rtol(dtype))
+    T = ops.asarray(target.copy())
+    tindex = ops.as_indices(ops.asarray(index.astype(dtype)))
+    result = ops.index_add(T, tindex, ops.asarray(values))
+    assert result is T
+    _check(ops, T, expected, dtype)
+    # into a view of a flat buffer, as a layer's gradient
+    flat = ops.zeros(10, dtype)
+    ops.index_add(flat[2:9], ops.index(index), ops.asarray(values))
+    _check(ops, flat[2:9], NUMPY.index_add(np.zeros(7, dtype), index, values), dtype)
+    assert not ops.to_numpy(flat)[[0, 1, 9]].any()
+
+
 # ---- element-wise -------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["sqrt", "exp", "log"])
+@pytest.mark.parametrize("name", ["sqrt", "exp", "log", "cos", "sin"])
 def test_unary(ops, dtype, name):
     X = np.abs(_data(dtype)) + dtype.type(0.1)
     T = ops.asarray(X)

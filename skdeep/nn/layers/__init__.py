@@ -42,8 +42,10 @@ from .activations import (
 from .base import Layer
 from .dense import Dense
 from .dropout import Dropout
+from .embedding import Embedding, PeriodicEmbedding, default_embedding_dim
 from .noise import MaskingNoise
 from .normalization import BatchNorm
+from .tabular import Columns, FeatureScale, ParametricActivation
 from .tied import TiedDense
 
 __all__ = [
@@ -62,5 +64,11 @@ __all__ = [
     "Dropout",
     "MaskingNoise",
     "BatchNorm",
+    "FeatureScale",
+    "ParametricActivation",
+    "PeriodicEmbedding",
+    "Embedding",
+    "Columns",
+    "default_embedding_dim",
     "ACTIVATIONS",
 ]

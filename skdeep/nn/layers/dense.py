@@ -18,7 +18,8 @@ class Dense(Layer):
     n_out : int
         Number of output units.
     init : str, default="glorot_uniform"
-        Name of the weight initializer; the bias starts at zero.
+        Name of the weight initializer (a key of ``INITIALIZERS``), or
+        ``"zeros"`` (an output layer whose predictions start at its bias).
     gain : float, default=None
         Passed to the initializer (None: its own default; scikit-learn uses 2
         with Glorot-uniform for logistic units).
@@ -64,8 +65,13 @@ class Dense(Layer):
 
     def initialize(self, rng):
         W = self.params["W"]
-        kwargs = {} if self.gain is None else {"gain": self.gain}
-        W[...] = INITIALIZERS[self.init](self.n_in, self.n_out, rng, W.dtype, **kwargs)
+        if self.init == "zeros":  # an output layer that starts at 0
+            W[...] = 0
+        else:
+            kwargs = {} if self.gain is None else {"gain": self.gain}
+            W[...] = INITIALIZERS[self.init](
+                self.n_in, self.n_out, rng, W.dtype, **kwargs
+            )
         if not self.use_bias:
             return
         if self.bias_init == "uniform":
