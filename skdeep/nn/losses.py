@@ -7,6 +7,12 @@ loss over samples, summed over outputs, and caches what ``backward()`` needs;
 ``backward()`` returns dL/dZ, which for every canonical link is
 ``(output(Z) - y) * w / sum(w)``. The arithmetic of the links and losses
 is the backend's (``ops.link`` and ``ops.link_and_loss``).
+
+The classification losses accept ``label_smoothing=eps``: ``forward`` then
+trains on the targets ``y (1 - eps) + eps / K``, ``K`` the number of classes
+(``n_outputs`` for softmax, 2 for each logistic output), and ``backward``
+returns ``(output(Z) - y_smoothed) * w / sum(w)``. ``eps = 0`` (the default)
+leaves the targets untouched.
 """
 
 from ..backend import NUMPY
@@ -54,6 +60,7 @@ class Loss:
 
     link = None
     ops = NUMPY
+    label_smoothing = 0.0
 
     def output(self, Z):
         """Apply the output link to ``Z`` (new array)."""
@@ -62,6 +69,11 @@ class Loss:
     def evaluate(self, Z, y):
         """Return ``(output(Z), loss)``, the loss of shape (n_samples, n_out)."""
         return self.ops.link_and_loss(self.link, Z, y)
+
+    def smooth(self, y, dtype=None):
+        """The training targets of ``y``: ``y`` itself, or with label
+        smoothing ``eps``, ``y (1 - eps) + eps / K`` (in ``dtype``)."""
+        return y
 
     def forward(self, Z, y, sample_weight=None):
         """Return the weighted mean loss; cache what ``backward`` needs.
@@ -79,7 +91,11 @@ class Loss:
         -------
         loss : float or backend scalar
             A float on the NumPy backend; a device scalar on a lazy one.
+            With label smoothing, the loss of the smoothed targets
+            (:meth:`smooth`); ``evaluate`` takes its targets as given.
         """
+        if self.label_smoothing:
+            y = self.smooth(y, Z.dtype)
         w = _weights(y.shape[0], sample_weight, Z.dtype, self.ops)
         P, values = self.evaluate(Z, y)
         self._cache = (P, y, w)
@@ -99,17 +115,84 @@ class Loss:
         return state
 
 
-class SoftmaxCrossEntropy(Loss):
-    """Softmax output with the negative log-likelihood ``-log p_y``."""
+class _ClassificationLoss(Loss):
+    """A loss of class probabilities, with optional label smoothing.
+
+    Parameters
+    ----------
+    label_smoothing : float, default=0.0
+        ``eps`` in [0, 1]: the targets become ``y (1 - eps) + eps / K``.
+    """
+
+    def __init__(self, label_smoothing=0.0):
+        label_smoothing = float(label_smoothing)
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ValueError(
+                f"label_smoothing must be in [0, 1], got {label_smoothing!r}"
+            )
+        self.label_smoothing = label_smoothing
+
+    def _n_classes(self, y):
+        raise NotImplementedError
+
+    def smooth(self, y, dtype=None):
+        eps = self.label_smoothing
+        if not eps:
+            return y
+        y = self.ops.asarray(y, dtype=dtype)
+        return y * (1.0 - eps) + eps / self._n_classes(y)
+
+    def __repr__(self):
+        eps = self.label_smoothing
+        args = f"label_smoothing={eps!r}" if eps else ""
+        return f"{type(self).__name__}({args})"
+
+
+class SoftmaxCrossEntropy(_ClassificationLoss):
+    """Softmax output with the negative log-likelihood ``-log p_y``
+    (``-sum_k y_k log p_k`` for soft targets).
+
+    Parameters
+    ----------
+    label_smoothing : float, default=0.0
+        ``eps`` in [0, 1]: the one-hot targets become
+        ``y (1 - eps) + eps / K``, ``K`` the number of columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = SoftmaxCrossEntropy(label_smoothing=0.1)
+    >>> loss.smooth(np.array([[0.0, 1.0, 0.0, 0.0]]))
+    array([[0.025, 0.925, 0.025, 0.025]])
+    """
 
     link = "softmax"
 
+    def _n_classes(self, y):
+        return y.shape[1]
 
-class BinaryCrossEntropy(Loss):
+
+class BinaryCrossEntropy(_ClassificationLoss):
     """Logistic output per column with binary cross-entropy (binary or
-    multilabel): ``log(1 + exp(z)) - y z``."""
+    multilabel): ``log(1 + exp(z)) - y z``.
+
+    Parameters
+    ----------
+    label_smoothing : float, default=0.0
+        ``eps`` in [0, 1]: each 0/1 target becomes ``y (1 - eps) + eps / 2``
+        (each column is a two-class problem).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> BinaryCrossEntropy(label_smoothing=0.2).smooth(np.array([[0.0, 1.0]]))
+    array([[0.1, 0.9]])
+    """
 
     link = "logistic"
+
+    def _n_classes(self, y):
+        return 2
 
 
 class SquaredError(Loss):
