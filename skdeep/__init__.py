@@ -4,7 +4,9 @@ from ._autoencoder import Autoencoder
 from ._diagnostics import OverfitReport, check_gradients, overfit_small
 from ._mlp import MLPClassifier
 from ._mlp_regressor import MLPRegressor
+from ._tabular import TabularMLPClassifier, TabularMLPRegressor
 from .display import TrainingHistoryDisplay
+from .preprocessing import TabularPreprocessor
 
 __version__ = "0.1.0"
 
@@ -13,6 +15,9 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "OverfitReport",
+    "TabularMLPClassifier",
+    "TabularMLPRegressor",
+    "TabularPreprocessor",
     "TrainingHistoryDisplay",
     "check_gradients",
     "overfit_small",

@@ -428,6 +428,10 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
             dtype=(np.float64, np.float32),
             reset=False,
         )
+        return self._forward_array(X)
+
+    def _forward_array(self, X):
+        """The output of the network's link for validated features ``X``."""
         X = as_dtype(X, self._network.dtype)
         ops = self._prediction_backend()
         network = self._network

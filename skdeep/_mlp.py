@@ -201,6 +201,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             dtype=(np.float64, np.float32),
             reset=reset,
         )
+        return (X, *self._encode_labels(y, incremental))
+
+    def _encode_labels(self, y, incremental):
+        """The 2-D training target, the labels and the labeled rows' mask of
+        validated targets ``y``; fits the label encoding on a first pass."""
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         y, labeled = drop_unlabeled(y, self.unlabeled)
@@ -212,7 +217,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         else:
             self._check_known_classes(y)
         Y = self._label_binarizer.transform(y)
-        return X, Y, y, labeled
+        return Y, y, labeled
 
     def _check_known_classes(self, y):
         classes = unique_labels(y)

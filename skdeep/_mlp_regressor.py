@@ -154,6 +154,11 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             dtype=(np.float64, np.float32),
             reset=reset,
         )
+        return (X, *self._encode_targets(y, labeled))
+
+    def _encode_targets(self, y, labeled):
+        """The 2-D training target of the labeled rows of validated targets
+        ``y``, no labels, and ``labeled``."""
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):
@@ -163,7 +168,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             )
         if labeled is not None:
             y = y[labeled]
-        return X, y.reshape(y.shape[0], -1), None, labeled
+        return y.reshape(y.shape[0], -1), None, labeled
 
     def _output_activation(self):
         return "exp" if self.loss == "poisson" else "identity"

@@ -109,7 +109,7 @@ class StochasticFitMixin:
         X, Y, sample_weight, validation = self._validation_split(
             X, Y, labels, sample_weight, rng
         )
-        max_epochs = 1 if incremental else self.max_iter
+        max_epochs = 1 if incremental else self._epoch_budget(X.shape[0])
         callbacks = self._callbacks(validation is not None)
         sklearn_epochs = epoch_callback(
             self,
@@ -143,6 +143,10 @@ class StochasticFitMixin:
         self._store_outcome(trainer, incremental)
         if self.batch_norm and self.batch_norm_stats == "full":
             self._network.set_population_statistics(X, sample_weight)
+
+    def _epoch_budget(self, n_samples):
+        """The number of epochs of a ``fit`` on ``n_samples`` rows."""
+        return self.max_iter
 
     def _continued_state(self, incremental):
         """The training state to continue; a new optimizer unless

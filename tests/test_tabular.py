@@ -1,0 +1,149 @@
+"""TabularMLPClassifier and TabularMLPRegressor."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_regression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdeep import TabularMLPClassifier, TabularMLPRegressor
+
+SMALL = dict(hidden_layer_sizes=(32, 32), max_iter=40)
+
+
+WEIGHTS_REASON = (
+    "impossible by construction: the preprocessing's medians and quantiles "
+    "count rows, not weights; dropout draws one mask per row (a repeated row "
+    "gets two where a row of weight 2 gets one); the validation split draws rows"
+)
+
+
+@parametrize_with_checks(
+    [
+        TabularMLPClassifier(**SMALL),
+        TabularMLPRegressor(**SMALL),
+        TabularMLPClassifier(**SMALL, numerical_embedding=None, validation_fraction=0),
+    ],
+    expected_failed_checks=lambda est: {
+        "check_sample_weight_equivalence_on_dense_data": WEIGHTS_REASON
+    },
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+def mixed_table(n=600, seed=0, regression=False):
+    """Numeric, low- and high-cardinality categorical columns, NaNs; the
+    target depends non-linearly on all of them."""
+    rng = np.random.default_rng(seed)
+    x1 = rng.normal(size=n)
+    x2 = rng.exponential(size=n)
+    color = rng.choice(["red", "green", "blue"], size=n)
+    city = rng.choice([f"city{i}" for i in range(30)], size=n)
+    city_effect = dict(zip([f"city{i}" for i in range(30)], rng.normal(size=30)))
+    signal = (
+        np.sin(2 * x1)
+        + np.log1p(x2)
+        + (color == "red")
+        + np.array([city_effect[c] for c in city])
+    )
+    X = pd.DataFrame(
+        {
+            "x1": x1,
+            "x2": x2,
+            "color": pd.Categorical(color),
+            "city": city.astype(object),
+        }
+    )
+    X.loc[rng.random(n) < 0.1, "x2"] = np.nan
+    X.loc[rng.random(n) < 0.1, "color"] = np.nan
+    y = signal + 0.1 * rng.normal(size=n)
+    return X, (y if regression else (y > np.median(y)).astype(int))
+
+
+def test_dataframe_with_categories_and_missing_values():
+    X, y = mixed_table()
+    clf = TabularMLPClassifier(random_state=0, max_iter=30).fit(X[:400], y[:400])
+    assert clf.preprocessor_.block_sizes_[2] == 1  # city: an embedding
+    accuracy = clf.score(X[400:], y[400:])
+    assert accuracy > 0.8
+    proba = clf.predict_proba(X[400:])
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert proba.dtype == np.float32
+    unseen = X[400:].copy()
+    unseen["city"] = "elsewhere"  # unknown categories never raise
+    assert clf.predict(unseen).shape == (200,)
+
+
+def test_regressor_learns_and_predicts_on_the_targets_scale():
+    X, y = mixed_table(regression=True)
+    y = 100 + 50 * y
+    reg = TabularMLPRegressor(random_state=0, max_iter=30).fit(X[:400], y[:400])
+    assert reg.score(X[400:], y[400:]) > 0.7
+    assert abs(reg.predict(X[400:]).mean() - y[400:].mean()) < 10
+
+
+def test_reproducible_with_random_state():
+    X, y = mixed_table(300)
+    a, b = (TabularMLPClassifier(**SMALL, random_state=1).fit(X, y) for _ in range(2))
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    c = TabularMLPClassifier(**SMALL, random_state=2).fit(X, y)
+    assert not np.array_equal(a.predict_proba(X), c.predict_proba(X))
+
+
+def test_schedules_and_best_epoch():
+    X, y = make_classification(400, 8, random_state=0)
+    clf = TabularMLPClassifier(**SMALL, random_state=0).fit(X, y)
+    assert clf.n_iter_ == 40  # a fixed budget: all epochs run
+    rates = clf.learning_rate_curve_
+    assert rates[0] < rates[2]  # warmup
+    assert rates[-1] < 0.05 * max(rates)  # cosine decay towards 0
+    scores = clf.validation_scores_
+    assert len(scores) == 40
+    best = int(np.argmax(scores))
+    # the weights kept are the best epoch's: they score as it did
+    assert clf.best_validation_score_ == pytest.approx(scores[best])
+    flat = TabularMLPClassifier(**SMALL, random_state=0, schedules=False).fit(X, y)
+    assert len(set(flat.learning_rate_curve_)) == 1
+
+
+def test_default_budget_depends_on_the_rows():
+    est = TabularMLPClassifier()
+    assert est._epoch_budget(500) == 256
+    assert est._epoch_budget(30000) == 34  # 118 steps per epoch
+    assert est._epoch_budget(10**6) == 16
+
+
+def test_pipeline_search_clone_pickle():
+    X, y = make_regression(300, 6, noise=5, random_state=0)
+    pipe = make_pipeline(FunctionTransformer(), TabularMLPRegressor(**SMALL))
+    search = GridSearchCV(
+        pipe, {"tabularmlpregressor__dropout": [0.0, 0.15]}, cv=2
+    ).fit(X, y)
+    best = search.best_estimator_
+    restored = pickle.loads(pickle.dumps(best))
+    np.testing.assert_array_equal(restored.predict(X), best.predict(X))
+    assert clone(best[-1]).get_params()["dropout"] == best[-1].dropout
+
+
+def test_no_partial_fit():
+    assert not hasattr(TabularMLPClassifier(), "partial_fit")
+    with pytest.raises(AttributeError, match="fixed budget"):
+        TabularMLPRegressor().partial_fit
+
+
+def test_bad_input_leaves_the_model_unchanged():
+    X, y = mixed_table(200)
+    clf = TabularMLPClassifier(**SMALL, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError):
+        clf.fit(X.assign(x1=np.inf), y)
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(X.rename(columns={"x1": "other"}))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
