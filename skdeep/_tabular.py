@@ -3,7 +3,6 @@
 import math
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_array, check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -208,7 +207,7 @@ default='silu'
         'periodic': each continuous feature enters as itself and
         ``embedding_size`` ReLU units of a learned linear map of
         ``cos(2 pi (c x + b))`` for ``n_frequencies`` learned frequencies
-        ``c`` (initialized from N(0, ``frequency_scale``^2)). None: the
+        ``c`` (initialized with standard deviation ``frequency_scale``). None: the
         scaled feature only.
 
     n_frequencies : int, default=16

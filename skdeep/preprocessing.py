@@ -375,7 +375,7 @@ default=(25.0, 75.0)
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, sum(block_sizes_))
+        X_out : ndarray of shape (n_samples, n_columns)
             The encoded table, float32 or float64 (see ``dtype``).
         """
         check_is_fitted(self)
