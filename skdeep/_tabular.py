@@ -75,8 +75,15 @@ class _TabularMixin:
     """What the tabular estimators change in the MLPs: input handling, the
     network, the training policies."""
 
+    # the recipe's fixed choices, as switches for the ablation benchmark
+    # (benchmarks/ablate_tabular.py): not parameters
     _lr_shape = "cos"  # of the learning rate after the warmup
     _warmup = 0.05  # fraction of the budget
+    _budget_steps = 4000  # optimizer steps of the 'auto' budget
+    _feature_scale = True  # the learned per-input scaling layer
+    _parametric = True  # parametric activations (else the base activation)
+    _zero_output = True  # the output layer starts at zero
+    _missing = "indicator"  # the preprocessor's missing-value handling
 
     @property
     def early_stopping(self):
@@ -102,6 +109,7 @@ class _TabularMixin:
             self.preprocessor_ = TabularPreprocessor(
                 max_onehot=self.max_onehot,
                 smooth_clip=self.smooth_clip,
+                missing=self._missing,
                 dtype=self.dtype,
             ).fit(X)
         return self.preprocessor_.transform(X)
@@ -141,6 +149,9 @@ class _TabularMixin:
                 "size": self.embedding_size,
                 "scale": self.frequency_scale,
             },
+            feature_scale=self._feature_scale,
+            parametric=self._parametric,
+            zero_output=self._zero_output,
             dtype=dtype,
         )
 
@@ -149,12 +160,12 @@ class _TabularMixin:
 
     # ---------------------------------------------------------- training
     def _epoch_budget(self, n_samples):
-        """``max_iter``, or with 'auto' enough epochs for about 4,000
-        optimizer steps, from 16 to 256."""
+        """``max_iter``, or with 'auto' enough epochs for about
+        ``_budget_steps`` (4,000) optimizer steps, from 16 to 256."""
         if self.max_iter != "auto":
             return self.max_iter
         steps_per_epoch = math.ceil(n_samples / self._batch_size(n_samples))
-        return int(min(256, max(16, round(4000 / steps_per_epoch))))
+        return int(min(256, max(16, round(self._budget_steps / steps_per_epoch))))
 
     def _batch_size(self, n_samples):
         return min(self.batch_size, n_samples)

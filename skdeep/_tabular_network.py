@@ -1,6 +1,7 @@
 """The tabular estimators' network: input blocks, scaling, the MLP."""
 
 from .nn import (
+    ACTIVATIONS,
     Columns,
     Dense,
     Dropout,
@@ -58,6 +59,9 @@ def build_tabular_network(
     dropout,
     embedding,
     dtype,
+    feature_scale=True,
+    parametric=True,
+    zero_output=True,
 ):
     """Build the network of a tabular estimator.
 
@@ -83,19 +87,26 @@ def build_tabular_network(
         ``kind`` ('periodic' or None), ``n_frequencies``, ``size``, ``scale``.
     dtype : dtype
         Floating point type of the network.
+    feature_scale, parametric, zero_output : bool, default=True
+        Whether to include the FeatureScale layer, make the activations
+        parametric (else the plain ``activation``), start the output layer
+        at zero (else He-uniform).
 
     Returns
     -------
     network : Sequential
     """
     first, width = _input_layer(block_sizes, cardinalities, embedding)
-    layers = [first, FeatureScale(width)]
+    layers = [first, FeatureScale(width)] if feature_scale else [first]
     for n_in, n_out in zip([width, *hidden[:-1]], hidden):
-        layers += [
-            Dense(n_in, n_out, "he_uniform"),
-            ParametricActivation(n_out, activation),
-        ]
+        unit = (
+            ParametricActivation(n_out, activation)
+            if parametric
+            else ACTIVATIONS[activation]()
+        )
+        layers += [Dense(n_in, n_out, "he_uniform"), unit]
         if dropout:
             layers.append(Dropout(dropout))
-    layers.append(Dense(hidden[-1], n_outputs, "zeros"))
+    output_init = "zeros" if zero_output else "he_uniform"
+    layers.append(Dense(hidden[-1], n_outputs, output_init))
     return Sequential(layers, dtype=dtype)
