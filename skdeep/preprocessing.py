@@ -34,6 +34,21 @@ def _is_categorical_dtype(dtype):
     )
 
 
+def _check_column_dtypes(X):
+    """Refuse the columns that are neither numbers nor categories (dates,
+    durations, intervals...) with a message saying what to do."""
+    import pandas as pd
+
+    for name, dtype in X.dtypes.items():
+        if _is_categorical_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+            continue
+        raise ValueError(
+            f"Column {name!r} has dtype {dtype}, which is neither numeric nor "
+            "categorical. Convert it to numbers (for dates, e.g. the year, the "
+            "day of the year or a timestamp) or to a category, or drop it."
+        )
+
+
 def _as_categories(values):
     """One categorical column as an object array of str, missing as NaN."""
     values = np.asarray(values, dtype=object)
@@ -236,6 +251,7 @@ default=(25.0, 75.0)
             if X.shape[0] < 1:
                 raise ValueError(f"Found 0 sample(s) (shape={X.shape}).")
             if reset:
+                _check_column_dtypes(X)
                 self.is_categorical_ = np.array(
                     [_is_categorical_dtype(dtype) for dtype in X.dtypes], dtype=bool
                 )

@@ -403,3 +403,11 @@ def test_pipeline_and_column_transformer():
         "remainder__ignored",
     ]
     assert ct.transform(df).shape == (n, 6)
+
+
+def test_columns_neither_numeric_nor_categorical_are_refused():
+    X = pd.DataFrame(
+        {"x": [1.0, 2.0, 3.0], "when": pd.date_range("2020-01-01", periods=3)}
+    )
+    with pytest.raises(ValueError, match="Column 'when' has dtype datetime64"):
+        TabularPreprocessor().fit(X)
