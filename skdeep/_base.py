@@ -430,11 +430,12 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         )
         return self._forward_array(X)
 
-    def _forward_array(self, X):
-        """The output of the network's link for validated features ``X``."""
-        X = as_dtype(X, self._network.dtype)
+    def _forward_array(self, X, network=None):
+        """The output of the network's link for validated features ``X``
+        (through ``network``, by default the fitted one)."""
+        network = self._network if network is None else network
+        X = as_dtype(X, network.dtype)
         ops = self._prediction_backend()
-        network = self._network
         if ops is not NUMPY:  # a copy on the device: safe from any thread
             network = copy.deepcopy(network).to(ops)
             X = ops.asarray(X)
@@ -444,7 +445,7 @@ class BaseMLP(StochasticFitMixin, CALLBACK_MIXIN, BaseEstimator, ABC):
         if not np.isfinite(out).all():
             raise ValueError(
                 "The network's output is not finite for some samples: the input "
-                f"has values too large for {self._network.dtype} arithmetic. "
+                f"has values too large for {network.dtype} arithmetic. "
                 "Scale the features, for example with StandardScaler."
             )
         return out

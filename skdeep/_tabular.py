@@ -3,6 +3,7 @@
 import math
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_array, check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -125,8 +126,14 @@ class _TabularMixin:
         return y
 
     def _forward(self, X):
+        """Predictions run in float64 whatever the training dtype: a row's
+        prediction then does not depend on the other rows of the call (in
+        float32, BLAS sums a block of rows in another order than one row)."""
         check_is_fitted(self)
-        return self._forward_array(self._preprocess(X, reset=False))
+        network = self._network
+        if network.dtype != np.float64:
+            network = network.astype(np.float64)
+        return self._forward_array(self._preprocess(X, reset=False), network)
 
     def _check_2d(self, X):
         shape = getattr(X, "shape", None)
@@ -285,7 +292,9 @@ default='silu'
         Print one row per epoch.
 
     dtype : {'float32', 'float64'}, default='float32'
-        Floating point type of the preprocessed features and the network.
+        Floating point type of the preprocessed features and of training.
+        Predictions run in float64 (a float64 copy of the weights), so that
+        a row's prediction does not depend on the other rows of the call.
 
     progress_bar : {'auto'} or bool, default='auto'
         As in :class:`MLPClassifier`.

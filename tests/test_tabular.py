@@ -75,7 +75,7 @@ def test_dataframe_with_categories_and_missing_values():
     assert accuracy > 0.8
     proba = clf.predict_proba(X[400:])
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
-    assert proba.dtype == np.float32
+    assert proba.dtype == np.float64  # predictions run in float64
     unseen = X[400:].copy()
     unseen["city"] = "elsewhere"  # unknown categories never raise
     assert clf.predict(unseen).shape == (200,)

@@ -74,6 +74,10 @@ class NumpyBackend:
     def copy(self, X):
         return X.copy()
 
+    def astype(self, X, dtype):
+        """A copy of ``X`` converted to the NumPy ``dtype``."""
+        return X.astype(dtype)
+
     def index(self, rows):
         """Return the NumPy integer array ``rows`` as a backend index."""
         return rows

@@ -162,6 +162,10 @@ class TorchBackend(TorchOptimizerSteps):
         """A (C-contiguous) copy of ``X``."""
         return X.clone(memory_format=torch.contiguous_format)
 
+    def astype(self, X, dtype):
+        """A copy of ``X`` converted to the (NumPy or torch) ``dtype``."""
+        return X.to(self._dtype(dtype), copy=True)
+
     def index(self, rows):
         """Return the NumPy integer array ``rows`` as a long tensor on the
         device (a slice or an int passes through)."""

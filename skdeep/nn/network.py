@@ -1,5 +1,6 @@
 """Sequential: a chain of layers sharing one flat parameter buffer."""
 
+import copy
 import math
 
 import numpy as np
@@ -116,6 +117,17 @@ class Sequential:
             self.ops = ops
             self._bind()
         return self
+
+    def astype(self, dtype):
+        """Return a copy of the network whose parameters and buffers are of
+        ``dtype`` (on this network's backend; no gradient buffer)."""
+        clone = copy.deepcopy(self)
+        clone.dtype = np.dtype(dtype)
+        clone.params = self.ops.astype(clone.params, clone.dtype)
+        clone.buffers = self.ops.astype(clone.buffers, clone.dtype)
+        clone.grads = None
+        clone._bind()
+        return clone
 
     def release_grads(self):
         """Free the gradient buffer; the next ``backward`` allocates it again."""

@@ -85,3 +85,18 @@ def test_blockwise_predict_equals_one_forward_pass():
     blocks = net.predict(X, link=np.exp, block_size=5)
     np.testing.assert_allclose(blocks, np.exp(whole), rtol=1e-12)
     np.testing.assert_array_equal(net.predict(X, block_size=100), whole)
+
+
+def test_astype_copies_the_network_in_another_dtype():
+    net = Sequential([Dense(4, 8), ReLU(), Dense(8, 2)], dtype=np.float32)
+    net.initialize(np.random.default_rng(0))
+    wide = net.astype(np.float64)
+    assert wide.dtype == np.float64 and wide.params.dtype == np.float64
+    np.testing.assert_array_equal(wide.params, net.params.astype(np.float64))
+    assert wide.layers[0].params["W"].dtype == np.float64
+    X = np.random.default_rng(1).normal(size=(5, 4))
+    np.testing.assert_allclose(
+        wide.predict(X), net.predict(X.astype(np.float32)), rtol=1e-5, atol=1e-6
+    )
+    wide.params[:] = 0  # a copy: the original is untouched
+    assert np.abs(net.params).max() > 0
