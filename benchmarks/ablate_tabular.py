@@ -48,6 +48,17 @@ VARIANTS = {
     "no-dropout": ({"dropout": 0.0}, {}, "dropout=0"),
     "all-onehot": ({"max_onehot": 10**6}, {}, "no category embeddings"),
     "budget-2000": ({}, {"_budget_steps": 2000}, "'auto' = 2,000 steps"),
+    # combinations of the changes the single ablations favoured
+    "b2000+onehot256": (
+        {"max_onehot": 256},
+        {"_budget_steps": 2000},
+        "2,000 steps, one-hot up to 256",
+    ),
+    "b2000+onehot256+beta2": (
+        {"max_onehot": 256, "beta_2": 0.999},
+        {"_budget_steps": 2000},
+        "... and beta_2=0.999",
+    ),
 }
 
 

@@ -80,7 +80,7 @@ class _TabularMixin:
     # (benchmarks/ablate_tabular.py): not parameters
     _lr_shape = "cos"  # of the learning rate after the warmup
     _warmup = 0.05  # fraction of the budget
-    _budget_steps = 4000  # optimizer steps of the 'auto' budget
+    _budget_steps = 2000  # optimizer steps of the 'auto' budget
     _feature_scale = True  # the learned per-input scaling layer
     _parametric = True  # parametric activations (else the base activation)
     _zero_output = True  # the output layer starts at zero
@@ -168,7 +168,7 @@ class _TabularMixin:
     # ---------------------------------------------------------- training
     def _epoch_budget(self, n_samples):
         """``max_iter``, or with 'auto' enough epochs for about
-        ``_budget_steps`` (4,000) optimizer steps, from 16 to 256."""
+        ``_budget_steps`` (2,000) optimizer steps, from 16 to 256."""
         if self.max_iter != "auto":
             return self.max_iter
         steps_per_epoch = math.ceil(n_samples / self._batch_size(n_samples))
@@ -238,7 +238,7 @@ default='silu'
     embedding_size : int, default=8
         Outputs of each continuous feature's periodic embedding.
 
-    max_onehot : int, default=8
+    max_onehot : int, default=256
         Categorical columns with at most this many categories (missing
         counted as one) are one-hot encoded; others get learned embeddings.
 
@@ -261,7 +261,7 @@ default='silu'
         Peak learning rate of Adam.
 
     max_iter : 'auto' or int, default='auto'
-        Number of epochs (all of them run). 'auto': about 4,000 optimizer
+        Number of epochs (all of them run). 'auto': about 2,000 optimizer
         steps, between 16 and 256 epochs.
 
     schedules : bool, default=True
@@ -398,7 +398,7 @@ class TabularMLPClassifier(_TabularMixin, MLPClassifier):
         n_frequencies=16,
         frequency_scale=0.1,
         embedding_size=8,
-        max_onehot=8,
+        max_onehot=256,
         smooth_clip=True,
         dropout=0.15,
         alpha=0.0,
@@ -473,7 +473,7 @@ class TabularMLPRegressor(_TabularMixin, MLPRegressor):
         n_frequencies=16,
         frequency_scale=0.1,
         embedding_size=8,
-        max_onehot=8,
+        max_onehot=256,
         smooth_clip=True,
         dropout=0.15,
         alpha=0.0,
