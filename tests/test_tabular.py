@@ -13,6 +13,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep import TabularMLPClassifier, TabularMLPRegressor
+from skdeep._stochastic import _split_indices
 
 SMALL = dict(hidden_layer_sizes=(32, 32), max_iter=40)
 
@@ -105,13 +106,21 @@ def test_schedules_and_best_epoch():
     rates = clf.learning_rate_curve_
     assert rates[0] < rates[2]  # warmup
     assert rates[-1] < 0.05 * max(rates)  # cosine decay towards 0
-    scores = clf.validation_scores_
-    assert len(scores) == 40
-    best = int(np.argmax(scores))
-    # the weights kept are the best epoch's: they score as it did
-    assert clf.best_validation_score_ == pytest.approx(scores[best])
+    assert len(clf.validation_scores_) == 40
     flat = TabularMLPClassifier(**SMALL, random_state=0, schedules=False).fit(X, y)
     assert len(set(flat.learning_rate_curve_)) == 1
+
+
+def test_the_best_validation_epoch_is_kept():
+    # few rows, many noise features: it overfits
+    X, y = make_regression(200, 40, n_informative=3, noise=100, random_state=0)
+    reg = TabularMLPRegressor(**SMALL, dropout=0.0, random_state=0).fit(X, y)
+    scores = reg.validation_scores_
+    best = int(np.argmax(scores))
+    assert scores[-1] < scores[best] - 0.1  # restoring matters
+    # the rows the estimator held out (its split is seeded by random_state)
+    _, val = _split_indices(len(y), reg.validation_fraction, None, 0)
+    assert reg.score(X[val], y[val]) == pytest.approx(scores[best], abs=1e-4)
 
 
 def test_default_budget_depends_on_the_rows():
