@@ -9,9 +9,10 @@ or worse than the full recipe (beyond 0.1 point), the mean normalised error
 over the variants, and the total fit time. A negative change means the
 ingredient helps.
 
-Variants that flip a fixed choice of the recipe (not a parameter) set the
-estimators' private class attributes (``_feature_scale``, ``_parametric``,
-``_zero_output``, ``_missing``, ``_budget_steps``) on a subclass.
+Variants that flip a fixed choice of the recipe (not a parameter) fit with
+``skdeep.recipes.tabular.RECIPE`` replaced by a recipe with that field
+changed (``feature_scale``, ``parametric``, ``zero_output``, ``missing``,
+``budget_steps``; see :class:`skdeep.recipes.tabular.TabularRecipe`).
 
 Usage::
 
@@ -21,6 +22,8 @@ Usage::
 """
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import statistics
 import time
@@ -32,31 +35,31 @@ from threadpoolctl import threadpool_limits
 
 TIE = 0.001
 
-# name -> (parameters, private class attributes, what it removes or changes)
+# name -> (parameters, recipe fields, what it removes or changes)
 VARIANTS = {
     "full": ({}, {}, "the recipe at its defaults"),
     "no-smooth-clip": ({"smooth_clip": False}, {}, "robust scaling without clipping"),
     "no-periodic": ({"numerical_embedding": None}, {}, "no periodic embeddings"),
-    "no-feature-scale": ({}, {"_feature_scale": False}, "no learned input scaling"),
-    "no-parametric": ({}, {"_parametric": False}, "plain SiLU activations"),
+    "no-feature-scale": ({}, {"feature_scale": False}, "no learned input scaling"),
+    "no-parametric": ({}, {"parametric": False}, "plain SiLU activations"),
     "no-label-smoothing": ({"label_smoothing": 0.0}, {}, "label_smoothing=0"),
     "no-schedules": ({"schedules": False}, {}, "constant lr, dropout, decay"),
     "beta2-0.999": ({"beta_2": 0.999}, {}, "Adam's usual beta_2"),
     "no-best-epoch": ({"validation_fraction": 0.0}, {}, "last epoch, all rows"),
-    "no-zero-output": ({}, {"_zero_output": False}, "He-initialized output"),
-    "no-missing-indicator": ({}, {"_missing": "impute"}, "imputation only"),
+    "no-zero-output": ({}, {"zero_output": False}, "He-initialized output"),
+    "no-missing-indicator": ({}, {"missing": "impute"}, "imputation only"),
     "no-dropout": ({"dropout": 0.0}, {}, "dropout=0"),
     "all-onehot": ({"max_onehot": 10**6}, {}, "no category embeddings"),
-    "budget-2000": ({}, {"_budget_steps": 2000}, "'auto' = 2,000 steps"),
+    "budget-2000": ({}, {"budget_steps": 2000}, "'auto' = 2,000 steps"),
     # combinations of the changes the single ablations favoured
     "b2000+onehot256": (
         {"max_onehot": 256},
-        {"_budget_steps": 2000},
+        {"budget_steps": 2000},
         "2,000 steps, one-hot up to 256",
     ),
     "b2000+onehot256+beta2": (
         {"max_onehot": 256, "beta_2": 0.999},
-        {"_budget_steps": 2000},
+        {"budget_steps": 2000},
         "... and beta_2=0.999",
     ),
 }
@@ -65,14 +68,24 @@ VARIANTS = {
 def make_estimator(task, variant, seed):
     from skdeep import TabularMLPClassifier, TabularMLPRegressor
 
-    base = TabularMLPRegressor if task == "regression" else TabularMLPClassifier
-    params, private, _ = VARIANTS[variant]
+    cls = TabularMLPRegressor if task == "regression" else TabularMLPClassifier
+    params, _, _ = VARIANTS[variant]
     if task == "regression":
         params = {k: v for k, v in params.items() if k != "label_smoothing"}
-    cls = (
-        type(f"{base.__name__}_{variant}", (base,), dict(private)) if private else base
-    )
     return cls(random_state=seed, **params)
+
+
+@contextlib.contextmanager
+def recipe_of(variant):
+    """Fit with the variant's recipe (the default one restored after)."""
+    from skdeep.recipes import tabular
+
+    default = tabular.RECIPE
+    tabular.RECIPE = dataclasses.replace(default, **VARIANTS[variant][1])
+    try:
+        yield
+    finally:
+        tabular.RECIPE = default
 
 
 def fit_one(dataset, train, test, variant, seed):
@@ -82,7 +95,7 @@ def fit_one(dataset, train, test, variant, seed):
     y_train, y_test = dataset.y[train], dataset.y[test]
     model = make_estimator(dataset.task, variant, seed)
     start = time.perf_counter()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), recipe_of(variant):
         warnings.simplefilter("ignore")
         model.fit(X_train, y_train)
     seconds = time.perf_counter() - start

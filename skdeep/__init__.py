@@ -1,14 +1,22 @@
 """skdeep: deep feedforward neural-network estimators for scikit-learn."""
 
-from ._autoencoder import Autoencoder
-from ._diagnostics import OverfitReport, check_gradients, overfit_small
-from ._mlp import MLPClassifier
-from ._mlp_regressor import MLPRegressor
-from ._tabular import TabularMLPClassifier, TabularMLPRegressor
+from . import _legacy
 from .display import TrainingHistoryDisplay
+from .estimators import (
+    Autoencoder,
+    MLPClassifier,
+    MLPRegressor,
+    OverfitReport,
+    TabularMLPClassifier,
+    TabularMLPRegressor,
+    check_gradients,
+    overfit_small,
+)
 from .preprocessing import TabularPreprocessor
 
 __version__ = "0.1.0"
+
+_legacy.install()  # models pickled by 0.1.0 name its module paths
 
 __all__ = [
     "Autoencoder",

@@ -88,11 +88,11 @@ def test_network_gradients(digits, tied, loss, activation):
         loss=loss,
         random_state=0,
     )
-    X, Y, _ = est._build_unfitted(digits[:12], None)
-    layers = est._network.layers
+    network, X, Y, _ = est._unfitted(digits[:12], None)
+    layers = network.layers
     assert isinstance(layers[0], MaskingNoise)
     assert any(isinstance(layer, TiedDense) for layer in layers) == tied
-    error = check_network_gradients(est._network, est._loss_function(), X, Y, l2=0.3)
+    error = check_network_gradients(network, est._make_loss(), X, Y, l2=0.3)
     assert error < 1e-4
 
 

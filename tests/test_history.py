@@ -134,12 +134,12 @@ def test_progress_bar_shows_batches_of_slow_epochs(capsys, monkeypatch):
 
 def test_progress_bar_auto_is_silent_unless_watched(capsys, monkeypatch):
     pytest.importorskip("tqdm")
-    import skdeep._stochastic as stochastic
+    import skdeep.estimators._base as base
 
     X, y = _data()
     quiet(MLPRegressor(max_iter=2).fit, X, y)  # pytest's output is not a tty
     assert capsys.readouterr().err == ""
-    monkeypatch.setattr(stochastic, "interactive", lambda: True)
+    monkeypatch.setattr(base, "interactive", lambda: True)
     quiet(MLPRegressor(max_iter=2).fit, X, y)
     assert "2/2" in capsys.readouterr().err
     quiet(MLPRegressor(max_iter=2, progress_bar=False).fit, X, y)

@@ -51,10 +51,12 @@ CORE += sorted((PACKAGE / "train").rglob("*.py"))
 
 # Modules that work on the host by design: weight initialization (drawn on
 # the host, then moved), the gradient checker and the diagnostics (NumPy
-# tools), L-BFGS (SciPy's optimizer), the policies and the progress bar
-# (Python scalars).
+# tools), the predictor (it compares the host network with its device copy
+# and joins the host blocks of output), L-BFGS (SciPy's optimizer), the
+# policies and the progress bar (Python scalars).
 HOST_SIDE = {
     "nn/init.py",
+    "nn/predictor.py",
     "nn/gradcheck.py",
     "nn/diagnostics.py",
     "train/lbfgs.py",

@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import MLPClassifier, MLPRegressor
-from skdeep._base import BaseMLP
+from skdeep.estimators._base import NeuralEstimator
 
 SKLEARN = {MLPClassifier: SkMLPClassifier, MLPRegressor: SkMLPRegressor}
 
@@ -536,7 +536,7 @@ def test_fitted_attributes_appear_only_with_fit(iris, Estimator):
     }
     missing = [n for n in documented if n not in optional and not hasattr(est, n)]
     assert missing == []
-    assert isinstance(est, BaseMLP)
+    assert isinstance(est, NeuralEstimator)
 
 
 def test_divergence_keeps_last_finite_weights(regression):

@@ -11,7 +11,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep import Autoencoder, MLPClassifier, MLPRegressor
-from skdeep._pretraining import pretrain_hidden_layers
+from skdeep.recipes.affine import affine_arrays
+from skdeep.recipes.pretraining import pretrain
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,11 @@ def test_sklearn_compatible_with_pretraining(estimator, check):
 def test_layers_are_the_greedy_autoencoders_encoders(digits):
     X, y = digits
     est = MLPClassifier((12, 6), activation="tanh", random_state=0, **PRETRAINED)
-    est._build_unfitted(X, y)
-    curves = pretrain_hidden_layers(est, X, None, np.random.default_rng(7))
+    network, X, _, _ = est._unfitted(X, y)
+    settings = est._pretraining_settings(X.shape[0], None)
+    curves = pretrain(network, X, None, np.random.default_rng(7), settings)
+    coefs = affine_arrays(network, "coefs_")
+    intercepts = affine_arrays(network, "intercepts_")
     seeds = np.random.default_rng(7).integers(np.iinfo(np.int32).max, size=2)
     codes = X
     for k, (n_units, seed) in enumerate(zip((12, 6), seeds)):
@@ -65,8 +69,8 @@ def test_layers_are_the_greedy_autoencoders_encoders(digits):
             random_state=int(seed),
         )
         ae.fit(codes)
-        np.testing.assert_allclose(est.coefs_[k], ae.coefs_[0], rtol=1e-12)
-        np.testing.assert_allclose(est.intercepts_[k], ae.intercepts_[0], rtol=1e-12)
+        np.testing.assert_allclose(coefs[k], ae.coefs_[0], rtol=1e-12)
+        np.testing.assert_allclose(intercepts[k], ae.intercepts_[0], rtol=1e-12)
         assert curves[k] == pytest.approx(ae.loss_curve_, rel=1e-12)
         codes = ae.transform(codes)
 

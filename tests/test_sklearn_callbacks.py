@@ -18,7 +18,7 @@ from sklearn.datasets import make_classification, make_regression  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
 
-import skdeep._sklearn_callbacks as bridge  # noqa: E402
+import skdeep.estimators._sklearn_callbacks as bridge  # noqa: E402
 from skdeep import MLPClassifier, MLPRegressor  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -438,7 +438,7 @@ def test_without_sklearn_callback_module(monkeypatch):
     """With a scikit-learn without ``sklearn.callback`` the seam is inert."""
     monkeypatch.setitem(sys.modules, "sklearn.callback", None)  # import fails
     spec = importlib.util.spec_from_file_location(
-        "skdeep._sklearn_callbacks_without", bridge.__file__
+        "skdeep.estimators._sklearn_callbacks_without", bridge.__file__
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

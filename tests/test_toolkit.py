@@ -230,14 +230,14 @@ def test_weight_init_breaks_symmetry_and_bias_start(digits, init):
     X, y = digits
     clf = quiet_fit(MLPClassifier((30,), weight_init=init, max_iter=1), X, y)
     net = MLPClassifier((30,), weight_init=init, random_state=0)
-    net._build_unfitted(X, y)
-    W = net.coefs_[0]
+    network, *_ = net._unfitted(X, y)
+    W, b = network.weights_and_biases()[0]
     assert len({tuple(col) for col in W.T}) == 30
     if init == "glorot_uniform":  # scikit-learn's variant: biases in W's range
         bound = np.sqrt(6 / (64 + 30))
-        assert 0 < np.abs(net.intercepts_[0]).max() <= bound
+        assert 0 < np.abs(b).max() <= bound
     else:
-        assert all(not b.any() for b in net.intercepts_)
+        assert all(not b.any() for _, b in network.weights_and_biases())
     assert clf.n_iter_ == 1
 
 

@@ -145,15 +145,16 @@ def _untouched_rows(before, after):
 @pytest.fixture
 def _record_initial_weights(monkeypatch):
     """Keep a copy of the first-layer weights as initialized."""
-    from skdeep._base import BaseMLP
+    from skdeep.estimators._mlp import MLP
 
-    original = BaseMLP._initialize
+    original = MLP._initial_network
 
     def initialize(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        self._initial_weights_for_test = self._network.layer_params("W")[0].copy()
+        network = original(self, *args, **kwargs)
+        self._initial_weights_for_test = network.layer_params("W")[0].copy()
+        return network
 
-    monkeypatch.setattr(BaseMLP, "_initialize", initialize)
+    monkeypatch.setattr(MLP, "_initial_network", initialize)
 
 
 def test_warm_start_keeps_the_validation_split(_record_initial_weights):

@@ -19,6 +19,7 @@ from .layers import (
 from .losses import LOSSES, Loss
 from .network import Sequential
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Optimizer, RMSProp
+from .predictor import Predictor
 
 __all__ = [
     "ACTIVATIONS",
@@ -37,6 +38,7 @@ __all__ = [
     "Loss",
     "MaskingNoise",
     "Optimizer",
+    "Predictor",
     "ParametricActivation",
     "PeriodicEmbedding",
     "RMSProp",

@@ -8,6 +8,12 @@ loss over samples, summed over outputs, and caches what ``backward()`` needs;
 ``(output(Z) - y) * w / sum(w)``. The arithmetic of the links and losses
 is the backend's (``ops.link`` and ``ops.link_and_loss``).
 
+What is reported (the history's losses, the value that the tolerances of
+early stopping compare) is ``reported(forward(...), n_outputs)``: the loss
+itself, or, for a squared error built with ``average_outputs=True``, its
+mean over the outputs, as scikit-learn's MLPRegressor reports it (its
+gradient stays that of the sum).
+
 The classification losses accept ``label_smoothing=eps``: ``forward`` then
 trains on the targets ``y (1 - eps) + eps / K``, ``K`` the number of classes
 (``n_outputs`` for softmax, 2 for each logistic output), and ``backward``
@@ -61,6 +67,15 @@ class Loss:
     link = None
     ops = NUMPY
     label_smoothing = 0.0
+    average_outputs = False
+
+    def reported(self, value, n_outputs):
+        """The loss to report for ``value``, a result of :meth:`forward`
+        on ``n_outputs`` outputs: ``value``, or ``value / n_outputs`` when
+        ``average_outputs``."""
+        if self.average_outputs and n_outputs > 1:
+            return value / n_outputs
+        return value
 
     def output(self, Z):
         """Apply the output link to ``Z`` (new array)."""
@@ -196,9 +211,19 @@ class BinaryCrossEntropy(_ClassificationLoss):
 
 
 class SquaredError(Loss):
-    """Identity output with half squared error ``(z - y)^2 / 2``."""
+    """Identity output with half squared error ``(z - y)^2 / 2``.
+
+    Parameters
+    ----------
+    average_outputs : bool, default=False
+        Report the loss averaged over the outputs instead of summed (see
+        :meth:`Loss.reported`); the gradient is that of the sum either way.
+    """
 
     link = "identity"
+
+    def __init__(self, average_outputs=False):
+        self.average_outputs = bool(average_outputs)
 
 
 class PoissonDeviance(Loss):

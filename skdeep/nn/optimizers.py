@@ -9,6 +9,7 @@ pass where numba is installed, torch's kernels on a device. ``to(ops)``
 moves the state to another backend.
 """
 
+import copy
 import math
 
 from ..backend import NUMPY
@@ -92,10 +93,44 @@ class Optimizer:
             buf = self._buf = self.ops.empty_like(like)
         return buf
 
+    def get_state(self):
+        """Return a copy of the state (arrays copied on their backend; the
+        learning rate and the step count as they are), for
+        :meth:`set_state`."""
+        return {
+            name: self.ops.copy(value) if name in self.state_names else value
+            for name, value in self.__dict__.items()
+            if name not in ("_buf", "ops")
+        }
+
+    def set_state(self, state):
+        """Restore a state returned by :meth:`get_state` (on the same
+        backend)."""
+        self.release_scratch()
+        for name, value in state.items():
+            if name in self.state_names:
+                value = self.ops.copy(value)
+            self.__dict__[name] = value
+
+    def to_host(self):
+        """Return a copy whose state arrays are NumPy arrays on the host."""
+        clone = copy.copy(self)
+        clone.__dict__.pop("_buf", None)
+        clone.__dict__.pop("ops", None)
+        for name in self.state_names:
+            if name in self.__dict__:
+                setattr(clone, name, self.ops.to_numpy(getattr(self, name)).copy())
+        return clone
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_buf", None)
         state.pop("ops", None)
+        # on the host: a snapshot taken while training on a device pickles
+        # NumPy arrays, which load and continue training anywhere
+        for name in self.state_names:
+            if name in state:
+                state[name] = self.ops.to_numpy(state[name])
         return state
 
 

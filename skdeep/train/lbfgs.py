@@ -57,7 +57,10 @@ def fit_lbfgs(
     Returns
     -------
     result : scipy.optimize.OptimizeResult
-        SciPy's result (``fun``, ``nit``, ``status``, ``message``).
+        SciPy's result (``fun``, ``nit``, ``status``, ``message``), with
+        ``loss``: ``fun`` with its data term as the loss reports it
+        (:meth:`skdeep.nn.Loss.reported`: averaged over the outputs for a
+        squared error with ``average_outputs=True``).
     """
     weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
     coef = float(alpha) / weight_sum
@@ -107,4 +110,8 @@ def fit_lbfgs(
     net.params[...] = result.x
     net.clear_caches()
     net.release_grads()
+    result.loss = float(result.fun)
+    if loss.reported(1.0, y.shape[1]) != 1.0:  # the data term as reported
+        penalty = 0.5 * coef * float(net.ops.item(net.l2_penalty()))
+        result.loss = float(loss.reported(result.fun - penalty, y.shape[1]) + penalty)
     return result

@@ -147,6 +147,10 @@ class Trainer:
         Rows of a full batch, for the running statistics of normalization
         layers (a shorter batch moves them by its share); None means
         ``batch_size`` clipped to the number of samples.
+    min_batch : int, default=1
+        A trailing batch of fewer rows joins the batch before it (2 for a
+        network with batch normalization, which maps a one-row batch to a
+        constant and gives the layers before it no gradient).
 
     Attributes
     ----------
@@ -179,6 +183,7 @@ class Trainer:
         alpha=0.0,
         callbacks=(),
         full_batch=None,
+        min_batch=1,
     ):
         self.net = net
         self.ops = net.ops
@@ -191,6 +196,7 @@ class Trainer:
         self.alpha = float(alpha)
         self.callbacks = list(callbacks)
         self.full_batch = full_batch
+        self.min_batch = int(min_batch)
         # only callbacks with a batch hook are called after every batch
         self._batch_callbacks = [
             c for c in self.callbacks if callable(getattr(c, "on_batch_end", None))
@@ -205,7 +211,7 @@ class Trainer:
         """Train on ``data`` (a :class:`TrainingData`) for at most
         ``max_epochs`` epochs; return self."""
         self.epoch, self.stop, self.max_epochs = 0, False, max_epochs
-        self.n_batches = -(-data.X.shape[0] // min(self.batch_size, data.X.shape[0]))
+        self.n_batches = len(self.batch_bounds(data.X.shape[0]))
         self.diverged = self.interrupted = False
         self.restored_epoch = None
         # the parameters to fall back on when no best epoch is known yet
@@ -275,6 +281,16 @@ class Trainer:
         )
         self._notify("on_epoch_end")
 
+    def batch_bounds(self, n):
+        """The ``(start, stop)`` rows of each batch of an epoch of ``n``
+        rows: ``batch_size`` rows each, the last one shorter, or longer by
+        the rows of a trailing batch under ``min_batch``."""
+        size = min(self.batch_size, n)
+        bounds = [(start, min(start + size, n)) for start in range(0, n, size)]
+        if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] < self.min_batch:
+            bounds[-2:] = [(bounds[-2][0], n)]
+        return bounds
+
     def _run_batches(self, X, y, sample_weight):
         """One pass over the batches; return the epoch's loss, or None when
         training must stop (divergence, Ctrl-C)."""
@@ -283,11 +299,11 @@ class Trainer:
         order = self.rng.permutation(n) if self.shuffle else None
         index = None if order is None else ops.index(order)
         total, counted = 0.0, 0
-        for start in range(0, n, min(self.batch_size, n)):
-            rows = host_rows = slice(start, start + self.batch_size)
+        for start, stop in self.batch_bounds(n):
+            rows = host_rows = slice(start, stop)
             if order is not None:
                 host_rows, rows = order[rows], index[rows]
-            size = min(self.batch_size, n - start)
+            size = stop - start
             sw, weight_sum = None, size
             if sample_weight is not None:
                 sw = sample_weight[rows]
@@ -318,6 +334,7 @@ class Trainer:
         if not ops.all_finite(Z):
             return math.nan, math.nan
         value = self.loss.forward(Z, validation.y, validation.sample_weight)
+        value = self.loss.reported(value, Z.shape[1])
         return ops.item(value), float(validation.score(ops.to_numpy(Z)))
 
     def train_batch(self, X, y, sample_weight=None, weight_sum=None):
@@ -339,7 +356,7 @@ class Trainer:
             return None
         net = self.net
         Z = net.forward(X, training=True, sample_weight=sample_weight)
-        loss = self.loss.forward(Z, y, sample_weight)
+        loss = self.loss.reported(self.loss.forward(Z, y, sample_weight), Z.shape[1])
         net.backward(self.loss.backward())
         coef = self.alpha / weight_sum
         if coef:

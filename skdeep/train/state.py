@@ -6,11 +6,21 @@ monitored quantity with its parameters, and the patience counters of the
 policies. Warm starts and ``partial_fit`` continue it; the estimators'
 public attributes (``loss_curve_``, ``validation_scores_``, ``best_loss_``,
 ...) are read from it.
+
+It snapshots itself cheaply: :meth:`TrainState.checkpoint` copies the
+optimizer's arrays and remembers the length of the history (which only
+grows), so that a failed call is rolled back at a cost that does not grow
+with the number of epochs trained before it.
 """
 
+import copy
 import math
+from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["TrainState", "HISTORY_FIELDS"]
+from ..backend import NUMPY
+
+__all__ = ["TrainState", "Checkpoint", "HISTORY_FIELDS"]
 
 #: tuple of str: the fields of each record of ``TrainState.history``.
 HISTORY_FIELDS = (
@@ -21,6 +31,46 @@ HISTORY_FIELDS = (
     "learning_rate",
     "seconds",
 )
+
+
+# the scalar fields a checkpoint saves as they are
+_SCALARS = (
+    "n_samples_seen",
+    "best_value",
+    "best_epoch",
+    "last_improvement",
+    "validation_key",
+    "monitor",
+)
+
+
+@dataclass
+class Checkpoint:
+    """What :meth:`TrainState.rollback` needs to return to a moment.
+
+    Attributes
+    ----------
+    optimizer : Optimizer or None
+        The optimizer of that moment (a later run may replace it).
+    optimizer_state : dict or None
+        A copy of its state (:meth:`Optimizer.get_state`).
+    n_epochs : int
+        The length of the history then.
+    scalars : dict
+        The scalar fields (samples seen, best epoch and value, ...).
+    counters : dict
+        A copy of the patience counters.
+    best_params : tuple of ndarray or None
+        The best epoch's snapshot (never written in place: kept by
+        reference).
+    """
+
+    optimizer: Any
+    optimizer_state: Any
+    n_epochs: int
+    scalars: dict
+    counters: dict
+    best_params: Any
 
 
 class TrainState:
@@ -90,6 +140,59 @@ class TrainState:
             )
         self.optimizer.to(ops)
         return self
+
+    def checkpoint(self):
+        """Return a :class:`Checkpoint` of this moment (the optimizer's
+        arrays are copied; nothing that grows with training is)."""
+        optimizer = self.optimizer
+        return Checkpoint(
+            optimizer=optimizer,
+            optimizer_state=None if optimizer is None else optimizer.get_state(),
+            n_epochs=len(self.history),
+            scalars={name: getattr(self, name) for name in _SCALARS},
+            counters=dict(self.counters),
+            best_params=self.best_params,
+        )
+
+    def rollback(self, checkpoint):
+        """Return to the moment of ``checkpoint`` (taken from this state, on
+        the same backend)."""
+        del self.history[checkpoint.n_epochs :]
+        self.optimizer = checkpoint.optimizer
+        if checkpoint.optimizer is not None:
+            checkpoint.optimizer.set_state(checkpoint.optimizer_state)
+        for name, value in checkpoint.scalars.items():
+            setattr(self, name, value)
+        self.counters = dict(checkpoint.counters)
+        self.best_params = checkpoint.best_params
+
+    def to_host(self):
+        """Return a copy on the host: the optimizer's arrays and the best
+        snapshot as NumPy copies, the history and counters in new
+        containers. A snapshot of a run on a device pickles and continues
+        training anywhere."""
+        ops = self._ops()
+        clone = copy.copy(self)
+        clone.history = list(self.history)
+        clone.counters = dict(self.counters)
+        if self.optimizer is not None:
+            clone.optimizer = self.optimizer.to_host()
+        if self.best_params is not None:
+            clone.best_params = tuple(
+                ops.to_numpy(array).copy() for array in self.best_params
+            )
+        return clone
+
+    def _ops(self):
+        """The backend holding the optimizer's state and the snapshot."""
+        return NUMPY if self.optimizer is None else self.optimizer.ops
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        if self.best_params is not None:  # host arrays: loadable anywhere
+            ops = self._ops()
+            state["best_params"] = tuple(ops.to_numpy(a) for a in self.best_params)
+        return state
 
     def column(self, field):
         """Return the history of one field, as a list."""

@@ -183,7 +183,10 @@ def test_prediction_falls_back_to_numpy_when_the_device_is_gone(data, monkeypatc
         calls.append(device)
         raise ValueError("no such device")
 
-    monkeypatch.setattr("skdeep._base.get_backend", unavailable)
-    np.testing.assert_allclose(model.predict_proba(X), expected, rtol=1e-12)
-    assert calls == ["cpu"]
+    monkeypatch.setattr("skdeep.estimators._fitted.get_backend", unavailable)
+    # loaded where the device is missing: the prediction runs with NumPy
+    loaded = pickle.loads(pickle.dumps(model))
+    np.testing.assert_allclose(loaded.predict_proba(X), expected, rtol=1e-12)
+    np.testing.assert_allclose(loaded.predict_proba(X[:5]), expected[:5], rtol=1e-12)
+    assert calls == ["cpu"]  # looked for once: the predictor is kept
     assert get_backend(None) is NUMPY

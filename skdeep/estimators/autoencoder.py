@@ -1,6 +1,5 @@
 """The unsupervised estimator: Autoencoder, a scikit-learn transformer."""
 
-import copy
 from numbers import Real
 
 import numpy as np
@@ -13,18 +12,18 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._autoencoder_network import (
-    build_autoencoder,
-    forward_layers,
-    layer_arrays,
-    tied_encoder_weights,
-)
-from ._base import BaseMLP
-from ._fitted import as_dtype, atomic_fit
+from ..backend import get_backend
+from ..data.arrays import as_dtype
+from ..data.rows import FitData
+from ..data.weights import check_sample_weight
+from ..nn import LOSSES
+from ..recipes import autoencoder as recipe
+from ..train import TrainingPlan
+from ._base import NeuralEstimator, resolve_batch_size
+from ._fitted import atomic_fit
+from ._mlp import optimizer_for, policies
+from ._params import PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS, check_hidden_layer_sizes
 from ._sklearn_callbacks import fit_with_callbacks
-from ._validation import PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS
-from ._validation import check_sample_weight as _check_sample_weight
-from .backend import NUMPY
 
 __all__ = ["Autoencoder"]
 
@@ -41,7 +40,7 @@ _NOT_PARAMETERS = {
 }
 
 
-class Autoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseMLP):
+class Autoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEstimator):
     """Autoencoder: a network trained to reconstruct its input.
 
     The encoder maps ``X`` through hidden layers of ``hidden_layer_sizes``
@@ -173,13 +172,6 @@ float, float or None, list of float, list of dict, list of float, int
         "tied_weights": ["boolean"],
     }
 
-    # what the shared training code reads of the MLPs' other parameters
-    dropout = 0.0
-    batch_norm = False
-    batch_norm_stats = "running"
-    max_fun = 15000
-    pretraining = None
-
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -249,11 +241,16 @@ float, float or None, list of float, list of dict, list of float, int
         self.progress_bar = progress_bar
         self.device = device
 
-    # --------------------------------------------------------- BaseMLP hooks
-    def _validate_input(self, X, y, incremental, reset):
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=reset)
+    def _warm_start(self):
+        return self.warm_start
+
+    # --------------------------------------------------------------- data
+    def _validate_fit(self, X, y, sample_weight, incremental, first_pass):
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first_pass)
         self._check_range(X)
-        return X, X, None, None
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        return FitData(X, X, None, sample_weight, X, sample_weight)
 
     def _check_range(self, X):
         if self.loss == "cross_entropy" and (X.min() < 0 or X.max() > 1):
@@ -263,8 +260,8 @@ float, float or None, list of float, list of dict, list of float, int
                 "loss='squared_error'."
             )
 
-    def _output_activation(self):
-        return "logistic" if self.loss == "cross_entropy" else "identity"
+    def _make_loss(self):
+        return LOSSES["logistic" if self.loss == "cross_entropy" else "identity"]()
 
     def _score_output(self, Z, y, sample_weight):
         return -self._mean_loss(Z, y, sample_weight)
@@ -272,50 +269,59 @@ float, float or None, list of float, list of dict, list of float, int
     def _mean_loss(self, Z, X, sample_weight=None):
         """Per-sample reconstruction loss (summed over the features) of the
         network outputs ``Z``, averaged over the samples."""
-        _, values = self._loss_function().evaluate(Z, X)
+        _, values = self._make_loss().evaluate(Z, X)
         return float(np.average(values.sum(axis=1), weights=sample_weight))
 
-    def _initialize(self, n_features, hidden, n_outputs, dtype, rng):
-        super()._initialize(n_features, hidden, n_outputs, dtype, rng)
-        self.n_layers_ = 2 * len(hidden) + 1
-        self._n_features_out = hidden[-1]
-
-    def _build_network(self, units, dtype):
-        network, self._n_encoder_layers = build_autoencoder(
-            units[0],
-            units[1:-1],
+    # ------------------------------------------------------------ network
+    def _architecture(self, data, dtype):
+        return recipe.AutoencoderArchitecture(
+            n_features=data.X.shape[1],
+            hidden=tuple(check_hidden_layer_sizes(self, min_layers=1)),
             activation=self.activation,
             weight_init=self.weight_init,
             corruption=self.corruption,
             tied=self.tied_weights,
-            dtype=dtype,
+            dtype=np.dtype(dtype).name,
         )
+
+    def _initial_network(self, data, rng, dtype, for_check=False):
+        network = recipe.build_network(self._architecture(data, dtype))
+        network.initialize(rng)
         return network
 
-    # ------------------------------------------------------- weights views
-    def _layer_arrays(self, attribute):
-        return layer_arrays(self._fitted_network(), attribute)
+    def _plan(self, data, rng, first_pass, incremental):
+        backend = get_backend(self.device)
+        if first_pass:
+            dtype = data.X.dtype if self.dtype is None else self.dtype
+            network = self._initial_network(data, rng, dtype)
+        else:
+            dtype = self._network.dtype if self.dtype is None else self.dtype
+            network = recipe.restructure(self._network, self._architecture(data, dtype))
+        X = as_dtype(data.X, network.dtype)
+        Y = data.Y.astype(network.dtype, copy=False)
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        fraction = self.validation_fraction if self.early_stopping else None
+        train_data = self._training_data(X, Y, None, data.sample_weight, rng, fraction)
+        return TrainingPlan(
+            network,
+            self._make_loss(),
+            train_data,
+            solver=self.solver,
+            optimizer=optimizer_for(self, network, incremental),
+            callbacks=policies(self, train_data.validation is not None),
+            max_epochs=1 if incremental else self.max_iter,
+            batch_size=resolve_batch_size(self.batch_size, train_data.X.shape[0]),
+            shuffle=self.shuffle,
+            alpha=self.alpha,
+            backend=backend,
+            keep_work_buffers=incremental,
+        )
 
-    def _set_layer_arrays(self, attribute, values):
-        network = self._fitted_network()
-        if isinstance(values, np.ndarray) or not hasattr(values, "__iter__"):
-            raise ValueError(
-                f"{attribute} must be a list of arrays, got {type(values).__name__}."
-            )
-        values = list(values)
-        try:
-            if attribute == "intercepts_":
-                network.set_layer_params("b", values)
-            else:
-                network.set_layer_params("W", self._encoder_weights(values))
-        except ValueError as error:
-            raise ValueError(f"Cannot set {attribute}: {error}.") from None
-        self._forget_best()
-
-    def _encoder_weights(self, values):
-        if not self.tied_weights:
-            return values
-        return tied_encoder_weights(values, self._layer_arrays("coefs_"))
+    @property
+    def _n_features_out(self):
+        """Number of features of the code (for ``get_feature_names_out``)."""
+        return recipe.code_size(self._fitted_network())
 
     # ------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -363,24 +369,6 @@ float, float or None, list of float, list of dict, list of float, int
         return self._fit(X, None, sample_weight=sample_weight, incremental=True)
 
     # ------------------------------------------------------------- inference
-    def _run(self, X, start, stop):
-        """Output of ``network.layers[start:stop]`` on the host array ``X``,
-        in blocks of rows, on the prediction backend."""
-        ops = self._prediction_backend()
-        network = self._network
-        if ops is not NUMPY:  # a copy on the device: safe from any thread
-            network = copy.deepcopy(network).to(ops)
-            X = ops.asarray(X)
-        with ops.errstate():
-            out = forward_layers(network.layers[start:stop], X, ops)
-        if not np.isfinite(out).all():
-            raise ValueError(
-                "The network's output is not finite for some samples: the input "
-                f"has values too large for {self._network.dtype} arithmetic. "
-                "Scale the features, for example with StandardScaler."
-            )
-        return out
-
     def _validated(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
@@ -398,7 +386,8 @@ float, float or None, list of float, list of dict, list of float, int
         -------
         codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
         """
-        return self._run(self._validated(X), 0, self._n_encoder_layers)
+        stop = recipe.encoder_depth(self._network)
+        return self._predict_output(self._validated(X), stop=stop)
 
     def inverse_transform(self, X):
         """Decode codes back to the input space.
@@ -420,8 +409,9 @@ float, float or None, list of float, list of dict, list of float, int
                 f"X has {X.shape[1]} features, but {type(self).__name__} decodes "
                 f"codes of {self._n_features_out} features."
             )
-        Z = self._run(as_dtype(X, self._network.dtype), self._n_encoder_layers, None)
-        return self._loss_function().output(Z)
+        X = as_dtype(X, self._network.dtype)
+        start = recipe.encoder_depth(self._network)
+        return self._predict_output(X, start=start, link=True)
 
     def score(self, X, y=None, sample_weight=None):
         """Negative mean reconstruction loss of ``X`` (higher is better).
@@ -445,8 +435,8 @@ float, float or None, list of float, list of dict, list of float, int
         X = self._validated(X)
         self._check_range(X)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        return -self._mean_loss(self._run(X, 0, None), X, sample_weight)
+            sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        return -self._mean_loss(self._predict_output(X), X, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

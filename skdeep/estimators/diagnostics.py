@@ -7,9 +7,9 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 
-from ._validation import take_rows
-from .nn.diagnostics import gradient_norms, unit_saturation
-from .nn.gradcheck import check_network_gradients
+from ..data.arrays import take_rows
+from ..nn.diagnostics import gradient_norms, unit_saturation
+from ..nn.gradcheck import check_network_gradients
 
 __all__ = ["check_gradients", "overfit_small", "OverfitReport"]
 
@@ -23,11 +23,15 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     (loss plus L2 penalty) w.r.t. every parameter array with central finite
     differences ``(f(w + eps) - f(w - eps)) / (2 eps)``. Dropout masks are
     drawn once and frozen; batch normalization uses the batch statistics.
+    An output layer that starts at zero (the tabular estimators') is drawn
+    at random for the check: at zero, every earlier layer's gradient is
+    exactly zero and the check would compare rounding noise with zero.
 
     Parameters
     ----------
-    estimator : MLPClassifier or MLPRegressor
-        The configuration to check (not modified).
+    estimator : estimator
+        The configuration to check (not modified): an MLP, a tabular
+        estimator or an Autoencoder.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Inputs (a few dozen rows suffice: the cost is two network
         evaluations per parameter).
@@ -55,11 +59,11 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     True
     """
     est = clone(estimator)
-    X, Y, sw = est._build_unfitted(X, y, sample_weight, dtype=np.float64)
+    network, X, Y, sw = est._unfitted(X, y, sample_weight)
     weight_sum = X.shape[0] if sw is None else float(sw.sum())
     return check_network_gradients(
-        est._network,
-        est._loss_function(),
+        network,
+        est._make_loss(),
         X,
         Y,
         sample_weight=sw,
@@ -164,9 +168,9 @@ def overfit_small(estimator, X, y, n_samples=50, random_state=0):
     )
     X_small, y_small = take_rows(X, rows), take_rows(y, rows)
     probe = clone(estimator)
-    X_chk, Y_chk, _ = probe._build_unfitted(X_small, y_small, dtype=np.float64)
-    saturation = unit_saturation(probe._network, X_chk)
-    norms = gradient_norms(probe._network, probe._loss_function(), X_chk, Y_chk)
+    network, X_chk, Y_chk, _ = probe._unfitted(X_small, y_small)
+    saturation = unit_saturation(network, X_chk)
+    norms = gradient_norms(network, probe._make_loss(), X_chk, Y_chk)
     model = clone(estimator).set_params(early_stopping=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -1,67 +1,82 @@
-"""The regressor: MLPRegressor."""
+"""The classifier: MLPClassifier."""
 
-import numpy as np
-from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._base import BaseMLP
 from ._docs import fill_doc
 from ._fitted import atomic_fit
-from ._mlp import _partial_fit_available
-from ._pretraining import fill_missing_targets
+from ._mlp import MLP
+from ._params import STOCHASTIC_SOLVERS
 from ._sklearn_callbacks import fit_with_callbacks
+from ._targets import ClassifierNet
 
-__all__ = ["MLPRegressor"]
+__all__ = ["MLPClassifier"]
+
+
+def _partial_fit_available(estimator):
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers. "
+            "%s is not stochastic." % estimator.solver
+        )
+    return True
 
 
 @fill_doc
-class MLPRegressor(RegressorMixin, BaseMLP):
-    """Multi-layer perceptron regressor.
+class MLPClassifier(ClassifierNet, MLP):
+    """Multi-layer perceptron classifier.
 
-    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`,
-    built on skdeep's layered NumPy core. It minimizes half the squared error
-    (identity output) or half the Poisson deviance (exponential output), plus
-    an L2 penalty, with Adam, SGD or L-BFGS; several outputs are supported.
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
+    (same parameters, defaults, attributes and methods), built on skdeep's
+    layered NumPy core. It minimizes the cross-entropy of a softmax output
+    (multiclass) or of logistic outputs (binary and multilabel), plus an L2
+    penalty, with Adam, SGD or L-BFGS.
 
     Parameters
     ----------
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'
-        Loss to minimize. For several outputs the loss is summed over them.
-
     {parameters}
+
+    class_weight : dict, list of dict or 'balanced', default=None
+        Weights of the classes, multiplied into ``sample_weight``
+        (scikit-learn's semantics, as in LogisticRegression): ``{{class:
+        weight}}`` (missing classes weigh 1), one dict per label column for
+        multilabel targets, or 'balanced': ``n_samples / (n_classes *
+        count(class))`` (for multilabel targets, the columns' weights
+        multiply). With early stopping the validation score is weighted too.
+        ``partial_fit`` refuses 'balanced' (one chunk's class counts need not
+        be the data's), as scikit-learn's SGDClassifier does: compute the
+        weights with ``sklearn.utils.class_weight.compute_class_weight`` on
+        enough of the targets and pass them as a dict.
 
     Attributes
     ----------
+    classes_ : ndarray or list of ndarray of shape (n_classes,)
+        Class labels.
+
     {attributes}
 
     out_activation_ : str
-        Output link: 'identity' or 'exp' (Poisson).
+        Output link: 'softmax' (multiclass) or 'logistic'.
 
     See Also
     --------
-    MLPClassifier : Multi-layer perceptron classifier.
+    MLPRegressor : Multi-layer perceptron regressor.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skdeep import MLPRegressor
-    >>> X = np.linspace(-1, 1, 50).reshape(-1, 1)
-    >>> reg = MLPRegressor(solver="lbfgs", random_state=0).fit(X, X.ravel() ** 2)
-    >>> bool(reg.score(X, X.ravel() ** 2) > 0.95)
+    >>> from sklearn.datasets import load_iris
+    >>> from skdeep import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(solver="lbfgs", random_state=0, max_iter=500).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> bool(clf.score(X, y) > 0.95)
     True
     """
 
-    _parameter_constraints: dict = {
-        **BaseMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
-    }
-
     def __init__(
         self,
-        loss="squared_error",
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
@@ -100,6 +115,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         pretraining_max_iter=10,
         pretraining_corruption=0.2,
         unlabeled=None,
+        class_weight=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -111,7 +127,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             learning_rate_init=learning_rate_init,
             power_t=power_t,
             max_iter=max_iter,
-            loss=loss,
+            loss="log_loss",
             shuffle=shuffle,
             random_state=random_state,
             tol=tol,
@@ -141,41 +157,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             pretraining_corruption=pretraining_corruption,
             unlabeled=unlabeled,
         )
+        self.class_weight = class_weight
 
-    def _validate_input(self, X, y, incremental, reset):
-        y, labeled = fill_missing_targets(y, self.unlabeled)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=True,
-            dtype=(np.float64, np.float32),
-            reset=reset,
-        )
-        return (X, *self._encode_targets(y, labeled))
-
-    def _encode_targets(self, y, labeled):
-        """The 2-D training target of the labeled rows of validated targets
-        ``y``, no labels, and ``labeled``."""
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if self.loss == "poisson" and np.any(y < 0):
-            raise ValueError(
-                "Some value(s) of y are negative which is not allowed for "
-                "Poisson regression."
-            )
-        if labeled is not None:
-            y = y[labeled]
-        return y.reshape(y.shape[0], -1), None, labeled
-
-    def _output_activation(self):
-        return "exp" if self.loss == "poisson" else "identity"
-
-    def _score_output(self, Z, y, sample_weight):
-        y_pred = self._loss_function().output(Z)
-        return r2_score(y, y_pred, sample_weight=sample_weight)
+    _parameter_constraints: dict = {
+        **MLP._parameter_constraints,
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+    }
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
@@ -188,7 +175,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            The target values.
+            Class labels, or a label-indicator matrix (multilabel).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
 
@@ -203,7 +190,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
     @fit_with_callbacks
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 
         Parameters
@@ -214,31 +201,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             The target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        classes : array of shape (n_classes,), default=None
+            Classes across all calls to partial_fit; required on the first
+            call. ``y`` need not contain all of them.
 
         Returns
         -------
         self : object
             The updated estimator.
         """
+        self._start_partial_fit(y, classes, self.unlabeled)
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
-
-    def predict(self, X):
-        """Predict using the multi-layer perceptron.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The predicted values.
-        """
-        y_pred = self._forward(X)
-        return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags

@@ -11,7 +11,7 @@ import warnings
 
 from scipy.stats import loguniform, uniform
 
-from ._distributions import HiddenLayerSizes
+from ._hidden_layer_sizes import HiddenLayerSizes
 
 __all__ = ["HiddenLayerSizes", "param_distributions"]
 

@@ -1,4 +1,5 @@
-"""Parameter and attribute documentation shared by both estimators."""
+"""Parameter and attribute documentation shared by the estimators: the
+MLPs' (:func:`fill_doc`) and the tabular estimators' (:func:`fill_tabular_doc`)."""
 
 COMMON_PARAMETERS = """\
 hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -263,5 +264,130 @@ def fill_doc(cls):
     """Substitute the shared sections into ``cls.__doc__``."""
     cls.__doc__ = cls.__doc__.format(
         parameters=COMMON_PARAMETERS, attributes=COMMON_ATTRIBUTES
+    )
+    return cls
+
+
+TABULAR_PARAMETERS = """\
+hidden_layer_sizes : array-like of shape (n_layers,), default=(256, 256, 256)
+        Widths of the hidden layers.
+
+    activation : {'silu', 'relu', 'gelu', 'elu', 'tanh', 'leaky_relu'}, \
+default='silu'
+        Base ``g`` of the parametric activations ``x + a (g(x) - x)``, one
+        learned ``a`` per unit (starting at 1: ``g``).
+
+    numerical_embedding : {'periodic'} or None, default='periodic'
+        'periodic': each continuous feature enters as itself and
+        ``embedding_size`` ReLU units of a learned linear map of
+        ``cos(2 pi (c x + b))`` for ``n_frequencies`` learned frequencies
+        ``c`` (initialized with standard deviation ``frequency_scale``). None: the
+        scaled feature only.
+
+    n_frequencies : int, default=16
+        Frequencies per continuous feature.
+
+    frequency_scale : float, default=0.1
+        Standard deviation of the initial frequencies, on the scale of the
+        preprocessed features (robust-scaled, smoothly clipped to (-3, 3)).
+
+    embedding_size : int, default=8
+        Outputs of each continuous feature's periodic embedding.
+
+    max_onehot : int, default=256
+        Categorical columns with at most this many categories (missing
+        counted as one) are one-hot encoded; others get learned embeddings.
+
+    smooth_clip : bool, default=True
+        Bound the robust-scaled numeric features smoothly with
+        ``x / sqrt(1 + (x / 3)^2)``.
+
+    dropout : float, default=0.15
+        Dropout rate after every hidden layer (at the start of training;
+        with ``schedules=True`` it decays to 0 along a cosine).
+
+    alpha : float, default=0.0
+        L2 penalty (weight decay) on the weights (at the start of training;
+        with ``schedules=True`` it decays like the dropout rate).
+
+    batch_size : int, default=256
+        Rows per mini-batch (clipped to the number of rows).
+
+    learning_rate_init : float, default=0.002
+        Peak learning rate of Adam.
+
+    max_iter : 'auto' or int, default='auto'
+        Number of epochs (all of them run). 'auto': about 2,000 optimizer
+        steps, between 16 and 256 epochs.
+
+    schedules : bool, default=True
+        Follow the recipe's schedules over the epoch budget: the learning
+        rate warms up then decays along a cosine; dropout and weight decay
+        decay to 0. False: all three constant.
+
+    validation_fraction : float, default=0.2
+        Fraction of the rows held out (stratified for classification) to
+        choose the best epoch, whose weights are kept. 0: no validation,
+        the last epoch's weights are kept.
+
+    beta_1 : float, default=0.9
+        Adam's decay rate of the first moment.
+
+    beta_2 : float, default=0.95
+        Adam's decay rate of the second moment (lower than Adam's usual
+        0.999: the steps follow the gradients' scale faster).
+
+    epsilon : float, default=1e-8
+        Adam's numerical stability constant.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the shuffling, the dropout masks and the
+        validation split.
+
+    verbose : bool, default=False
+        Print one row per epoch.
+
+    dtype : {'float32', 'float64'}, default='float32'
+        Floating point type of the preprocessed features and of training.
+        Predictions run in float64 (a float64 copy of the weights), so that
+        a row's prediction does not depend on the other rows of the call.
+
+    progress_bar : {'auto'} or bool, default='auto'
+        As in :class:`MLPClassifier`.
+
+    device : str or None, default=None
+        As in :class:`MLPClassifier`."""
+
+TABULAR_ATTRIBUTES = """\
+preprocessor_ : TabularPreprocessor
+        The fitted preprocessing of the columns.
+
+    n_features_in_ : int
+        Number of columns seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the columns seen during fit (only when X has string column
+        names).
+
+    n_iter_ : int
+        Number of epochs run.
+
+    loss_, loss_curve_, history_, validation_scores_, \
+best_validation_score_, learning_rate_curve_, t_ : \
+float, list, list, list or None, float or None, list, int
+        As in :class:`MLPClassifier`.
+
+    n_layers_ : int
+        Number of layers of the MLP part, input and output included.
+
+    n_outputs_ : int
+        Number of output units."""
+
+
+def fill_tabular_doc(cls):
+    """Substitute the tabular estimators' shared sections into
+    ``cls.__doc__``."""
+    cls.__doc__ = cls.__doc__.format(
+        parameters=TABULAR_PARAMETERS, attributes=TABULAR_ATTRIBUTES
     )
     return cls

@@ -27,7 +27,7 @@ imported: the mixin is empty, the decorator returns the method unchanged and
 import contextlib
 import copy
 
-from .train import Callback
+from ..train import Callback
 
 try:
     from sklearn.callback import CallbackSupportMixin as _CallbackSupportMixin
@@ -312,12 +312,15 @@ class _EpochTasks(Callback):
 
         def attributes():
             state = trainer.state
-            # the network's pickled state: no gradients, caches or Generator
-            attrs = {"_network": copy.deepcopy(trainer.net)}
-            snapshot = copy.copy(state)  # shares the optimizer
-            snapshot.history = [dict(record) for record in state.history]
-            snapshot.counters = dict(state.counters)
-            attrs.update(_train_state=snapshot, n_iter_=epoch, t_=state.n_samples_seen)
+            # the network's pickled state (on the host: no gradients, caches
+            # or Generator) and the training state's host copy, so that the
+            # snapshot pickles, predicts and continues training anywhere
+            attrs = {
+                "_network": copy.deepcopy(trainer.net),
+                "_train_state": state.to_host(),
+                "n_iter_": epoch,
+                "t_": state.n_samples_seen,
+            }
             if state.history:
                 attrs["loss_"] = state.history[-1]["train_loss"]
             return attrs

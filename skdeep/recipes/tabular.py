@@ -1,0 +1,200 @@
+"""The recipe of the tabular estimators (after RealMLP-TD).
+
+The network: ``Columns`` (periodic embeddings of the continuous columns |
+the 0/1 columns | learned embeddings of the category codes) ->
+``FeatureScale`` -> ``[Dense -> ParametricActivation -> Dropout]`` per hidden
+layer -> a Dense output layer that starts at zero. The training: a fixed
+budget of epochs of Adam, the learning rate warmed up then decayed along a
+cosine, dropout and weight decay decaying to 0 in the second half, the best
+validation epoch kept.
+
+The recipe's fixed choices are the fields of :class:`TabularRecipe`; the
+estimators follow :data:`RECIPE` (the ablation benchmark replaces it to
+measure each ingredient).
+"""
+
+import math
+from dataclasses import dataclass
+
+from ..nn import (
+    ACTIVATIONS,
+    Columns,
+    Dense,
+    Dropout,
+    Embedding,
+    FeatureScale,
+    ParametricActivation,
+    PeriodicEmbedding,
+    Sequential,
+)
+from ..train import (
+    CosineLearningRate,
+    DropoutSchedule,
+    EarlyStopping,
+    EpochLogger,
+    WeightDecaySchedule,
+)
+
+__all__ = ["RECIPE", "TabularRecipe", "build_network", "epoch_budget", "policies"]
+
+
+@dataclass(frozen=True)
+class TabularRecipe:
+    """The fixed choices of the tabular recipe.
+
+    Attributes
+    ----------
+    lr_shape : str, default="cos"
+        Shape of the learning rate after the warmup
+        (:func:`skdeep.train.schedule_factor`).
+    warmup : float, default=0.05
+        Fraction of the budget of the learning rate's linear warmup.
+    budget_steps : int, default=2000
+        Optimizer steps of the ``max_iter='auto'`` budget.
+    feature_scale : bool, default=True
+        The learned per-input scaling layer.
+    parametric : bool, default=True
+        Parametric activations (else the base activation).
+    zero_output : bool, default=True
+        The output layer starts at zero (else He-uniform).
+    missing : str, default="indicator"
+        The preprocessor's handling of missing values.
+    """
+
+    lr_shape: str = "cos"
+    warmup: float = 0.05
+    budget_steps: int = 2000
+    feature_scale: bool = True
+    parametric: bool = True
+    zero_output: bool = True
+    missing: str = "indicator"
+
+
+#: TabularRecipe: the recipe the tabular estimators follow.
+RECIPE = TabularRecipe()
+
+
+def epoch_budget(max_iter, n_samples, batch_size, recipe=None):
+    """Epochs of a fit: ``max_iter``, or with 'auto' enough epochs for
+    about ``recipe.budget_steps`` optimizer steps, from 16 to 256."""
+    if max_iter != "auto":
+        return max_iter
+    recipe = RECIPE if recipe is None else recipe
+    steps_per_epoch = math.ceil(n_samples / batch_size)
+    return int(min(256, max(16, round(recipe.budget_steps / steps_per_epoch))))
+
+
+def policies(*, verbose, validating, schedules, recipe=None):
+    """The callbacks of a fit: the per-epoch rows, the best validation
+    epoch kept (no early stop: the budget runs out), and with
+    ``schedules`` those of the learning rate, dropout and weight decay."""
+    recipe = RECIPE if recipe is None else recipe
+    callbacks = [
+        EpochLogger(verbose),
+        EarlyStopping(math.inf, 0.0, restore_best=validating),
+    ]
+    if schedules:
+        callbacks += [
+            CosineLearningRate(warmup=recipe.warmup, kind=recipe.lr_shape),
+            DropoutSchedule(kind="flat_cos"),
+            WeightDecaySchedule(kind="flat_cos"),
+        ]
+    return callbacks
+
+
+def _input_layer(block_sizes, cardinalities, embedding):
+    """The first layer: periodic embeddings of the continuous columns, the
+    0/1 columns as they are, learned embeddings of the category codes.
+
+    Returns
+    -------
+    layer : Columns
+    width : int
+        Its number of outputs.
+    """
+    n_continuous, n_binary, n_codes = block_sizes
+    blocks, width = [], n_binary
+    if n_continuous:
+        if embedding["kind"] == "periodic":
+            layer = PeriodicEmbedding(
+                n_continuous,
+                n_frequencies=embedding["n_frequencies"],
+                n_out=embedding["size"],
+                sigma=embedding["scale"],
+            )
+            blocks.append((n_continuous, layer))
+            width += layer.n_outputs
+        else:
+            blocks.append((n_continuous, None))
+            width += n_continuous
+    if n_binary:
+        blocks.append((n_binary, None))
+    if n_codes:
+        layer = Embedding(cardinalities)
+        blocks.append((n_codes, layer))
+        width += layer.n_outputs
+    return Columns(blocks), width
+
+
+def build_network(
+    block_sizes,
+    cardinalities,
+    n_outputs,
+    *,
+    hidden,
+    activation,
+    dropout,
+    embedding,
+    dtype,
+    recipe=None,
+    zero_output=None,
+):
+    """Build the network of a tabular estimator, not yet initialized.
+
+    Parameters
+    ----------
+    block_sizes : tuple of int
+        Widths of the continuous, 0/1 and code blocks of the input.
+    cardinalities : list of int
+        Number of codes of each code column.
+    n_outputs : int
+        Number of output units.
+    hidden : sequence of int
+        Widths of the hidden layers (none: a linear model of the embedded
+        inputs).
+    activation : str
+        Base of the parametric activations.
+    dropout : float
+        Dropout rate after every hidden layer (0: none).
+    embedding : dict
+        ``kind`` ('periodic' or None), ``n_frequencies``, ``size``, ``scale``.
+    dtype : dtype
+        Floating point type of the network.
+    recipe : TabularRecipe, default=None
+        The fixed choices (None: :data:`RECIPE`).
+    zero_output : bool, default=None
+        Start the output layer at zero (None: as the recipe says). A
+        gradient check draws it at random: at zero, every earlier layer's
+        gradient is exactly zero.
+
+    Returns
+    -------
+    network : Sequential
+    """
+    recipe = RECIPE if recipe is None else recipe
+    zero_output = recipe.zero_output if zero_output is None else zero_output
+    first, width = _input_layer(block_sizes, cardinalities, embedding)
+    layers = [first, FeatureScale(width)] if recipe.feature_scale else [first]
+    hidden = list(hidden)
+    for n_in, n_out in zip([width, *hidden[:-1]], hidden):
+        unit = (
+            ParametricActivation(n_out, activation)
+            if recipe.parametric
+            else ACTIVATIONS[activation]()
+        )
+        layers += [Dense(n_in, n_out, "he_uniform"), unit]
+        if dropout:
+            layers.append(Dropout(dropout))
+    n_last = hidden[-1] if hidden else width
+    layers.append(Dense(n_last, n_outputs, "zeros" if zero_output else "he_uniform"))
+    return Sequential(layers, dtype=dtype)
