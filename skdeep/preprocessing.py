@@ -15,52 +15,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .data.columns import (
+    as_categories,
+    check_column_dtypes,
+    is_categorical_dtype,
+    is_dataframe,
+    is_missing,
+)
+
 __all__ = ["TabularPreprocessor"]
 
 _FLOATS = [np.float64, np.float32]
-
-
-def _is_dataframe(X):
-    return hasattr(X, "iloc") and hasattr(X, "dtypes") and hasattr(X, "columns")
-
-
-def _is_categorical_dtype(dtype):
-    import pandas as pd
-
-    return (
-        pd.api.types.is_object_dtype(dtype)
-        or isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype))
-        or pd.api.types.is_bool_dtype(dtype)
-    )
-
-
-def _check_column_dtypes(X):
-    """Refuse the columns that are neither numbers nor categories (dates,
-    durations, intervals...) with a message saying what to do."""
-    import pandas as pd
-
-    for name, dtype in X.dtypes.items():
-        if _is_categorical_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
-            continue
-        raise ValueError(
-            f"Column {name!r} has dtype {dtype}, which is neither numeric nor "
-            "categorical. Convert it to numbers (for dates, e.g. the year, the "
-            "day of the year or a timestamp) or to a category, or drop it."
-        )
-
-
-def _as_categories(values):
-    """One categorical column as an object array of str, missing as NaN."""
-    values = np.asarray(values, dtype=object)
-    out = values.astype(str).astype(object)
-    out[_is_missing(values)] = np.nan
-    return out
-
-
-def _is_missing(values):
-    import pandas as pd
-
-    return np.asarray(pd.isna(values), dtype=bool)
 
 
 def _columns(cats, chosen):
@@ -246,14 +211,14 @@ default=(25.0, 75.0)
     def _split(self, X, reset):
         """Validate X; return its numeric block (float array or None) and
         its categorical columns (list of object arrays)."""
-        if _is_dataframe(X):
+        if is_dataframe(X):
             validate_data(self, X, reset=reset, skip_check_array=True)
             if X.shape[0] < 1:
                 raise ValueError(f"Found 0 sample(s) (shape={X.shape}).")
             if reset:
-                _check_column_dtypes(X)
+                check_column_dtypes(X)
                 self.is_categorical_ = np.array(
-                    [_is_categorical_dtype(dtype) for dtype in X.dtypes], dtype=bool
+                    [is_categorical_dtype(dtype) for dtype in X.dtypes], dtype=bool
                 )
             numeric = np.flatnonzero(~self.is_categorical_)
             categorical = np.flatnonzero(self.is_categorical_)
@@ -262,7 +227,7 @@ default=(25.0, 75.0)
                 X_num = check_array(
                     X.iloc[:, numeric], dtype=_FLOATS, ensure_all_finite="allow-nan"
                 )
-            return X_num, [_as_categories(X.iloc[:, j]) for j in categorical]
+            return X_num, [as_categories(X.iloc[:, j]) for j in categorical]
         if reset or not self.is_categorical_.any():
             X = validate_data(
                 self, X, reset=reset, dtype=_FLOATS, ensure_all_finite="allow-nan"
@@ -279,7 +244,7 @@ default=(25.0, 75.0)
                 dtype=_FLOATS,
                 ensure_all_finite="allow-nan",
             )
-        cats = [_as_categories(X[:, j]) for j in np.flatnonzero(self.is_categorical_)]
+        cats = [as_categories(X[:, j]) for j in np.flatnonzero(self.is_categorical_)]
         return X_num, cats
 
     def _output_dtype(self, X_num):
@@ -320,7 +285,7 @@ default=(25.0, 75.0)
     def _fit_categorical(self, cats):
         self.categories_ = []
         for values in cats:
-            missing = _is_missing(values)
+            missing = is_missing(values)
             categories = list(np.unique(values[~missing].astype(str)).astype(object))
             self.categories_.append(
                 np.array(categories + [np.nan] * int(missing.any()), dtype=object)
@@ -413,7 +378,7 @@ default=(25.0, 75.0)
     def _codes(self, X):
         codes = self.ordinal_encoder_.transform(X)
         for j, categories in enumerate(self.ordinal_encoder_.categories_):
-            had_missing = _is_missing(categories[-1:]).any()
+            had_missing = is_missing(categories[-1:]).any()
             column = codes[:, j]
             missing = column == -2
             column += 1  # unknown -1 -> 0, known 0..m-1 -> 1..m

@@ -94,3 +94,115 @@ def test_core_arithmetic_goes_through_the_backend(path):
 def test_host_side_modules_exist():
     names = {_relative(p) for p in CORE}
     assert HOST_SIDE <= names
+
+
+# ------------------------------------------------------------- the layout
+def _module_name(path):
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _is_package(name):
+    return MODULES[name].name == "__init__.py"
+
+
+def _imports_of(name):
+    """The skdeep modules that module ``name`` imports, anywhere in it
+    (functions included), each resolved to the module it names."""
+    tree = ast.parse(MODULES[name].read_text())
+    package = name if _is_package(name) else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+                for alias in node.names
+            ]
+        else:
+            continue
+        found |= {t for t in targets if t in MODULES and t != name}
+    return found
+
+
+def test_no_import_circle():
+    graph = {name: _imports_of(name) for name in MODULES}
+    done, path = set(), []
+
+    def visit(name):
+        if name in path:
+            cycle = path[path.index(name) :] + [name]
+            raise AssertionError("import circle: " + " -> ".join(cycle))
+        if name in done:
+            return
+        path.append(name)
+        for target in sorted(graph[name]):
+            visit(target)
+        path.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_modules_stay_short(name):
+    assert len(MODULES[name].read_text().splitlines()) <= 460
+
+
+# the layers: each imports only from the ones below it
+LAYERS = ["backend", "nn", "train", "recipes", "data", "estimators"]
+ALLOWED_BELOW = {
+    "backend": set(),
+    "nn": {"backend"},
+    "train": {"backend", "nn"},
+    "recipes": {"backend", "nn", "train"},
+    "data": set(),
+    "estimators": {"backend", "nn", "train", "recipes", "data", "preprocessing"},
+}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_layers_import_downwards_only(layer):
+    for name in MODULES:
+        if not name.startswith(f"skdeep.{layer}"):
+            continue
+        for target in _imports_of(name):
+            other = target.split(".")[1]
+            assert other == layer or other in ALLOWED_BELOW[layer], (name, target)
+
+
+LAYER_CLASSES = set(__import__("skdeep.nn.layers", fromlist=["__all__"]).__all__)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in MODULES if n.startswith("skdeep.estimators"))
+)
+def test_estimators_import_no_layer_class(name):
+    tree = ast.parse(MODULES[name].read_text())
+    names = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not names & LAYER_CLASSES, sorted(names & LAYER_CLASSES)
+    assert "skdeep.nn.layers" not in _imports_of(name)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in MODULES if n.startswith(("skdeep.recipes", "skdeep.nn")))
+)
+def test_recipes_and_core_know_nothing_of_scikit_learn(name):
+    modules = set(_imported_modules(MODULES[name]))
+    assert not {m for m in modules if m and m.split(".")[0] == "sklearn"}

@@ -11,8 +11,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 
-from ..nn import ACTIVATIONS
-from ..nn.init import INITIALIZERS
+from ..recipes.mlp import ACTIVATION_NAMES, WEIGHT_INITS
 
 __all__ = [
     "PARAMETER_CONSTRAINTS",
@@ -30,7 +29,7 @@ PARAMETER_CONSTRAINTS = {
         "array-like",
         Interval(Integral, 1, None, closed="left"),
     ],
-    "activation": [StrOptions(set(ACTIVATIONS))],
+    "activation": [StrOptions(set(ACTIVATION_NAMES))],
     "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "batch_size": [
@@ -61,7 +60,7 @@ PARAMETER_CONSTRAINTS = {
     "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
     "batch_norm": ["boolean"],
     "batch_norm_stats": [StrOptions({"running", "full"})],
-    "weight_init": [StrOptions(set(INITIALIZERS))],
+    "weight_init": [StrOptions(set(WEIGHT_INITS))],
     "rho": [Interval(Real, 0, 1, closed="left")],
     "plateau_factor": [Interval(Real, 1, None, closed="neither")],
     "plateau_patience": [Interval(Integral, 0, None, closed="left")],

@@ -27,9 +27,12 @@ from ..nn import (
     Dropout,
     Sequential,
 )
+from ..nn.init import INITIALIZERS
 from ..train import schedule_callbacks
 
 __all__ = [
+    "ACTIVATION_NAMES",
+    "WEIGHT_INITS",
     "Architecture",
     "architecture_of",
     "batch_norm_params",
@@ -39,6 +42,13 @@ __all__ = [
     "policies",
     "restructure",
 ]
+
+
+#: tuple of str: the hidden activations an MLP may have.
+ACTIVATION_NAMES = tuple(ACTIVATIONS)
+
+#: tuple of str: the initializers of its weights.
+WEIGHT_INITS = tuple(INITIALIZERS)
 
 
 @dataclass(frozen=True)
