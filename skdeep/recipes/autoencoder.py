@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..nn import ACTIVATIONS, Activation, Dense, MaskingNoise, Sequential, TiedDense
 from .affine import affine_arrays, set_affine_arrays
+from .mlp import dense_init
 
 __all__ = [
     "AutoencoderArchitecture",
@@ -61,10 +62,7 @@ def build_network(arch):
     -------
     network : Sequential
     """
-    # scikit-learn's Glorot variant for logistic units, and its biases
-    glorot = arch.weight_init == "glorot_uniform"
-    gain = 2.0 if glorot and arch.activation == "logistic" else None
-    bias = "uniform" if glorot else "zeros"
+    gain, bias = dense_init(arch.weight_init, arch.activation)
     layers = [MaskingNoise(arch.corruption)] if arch.corruption else []
     encoders = []
     for n_in, n_out in zip([arch.n_features, *arch.hidden[:-1]], arch.hidden):

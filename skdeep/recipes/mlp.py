@@ -37,6 +37,7 @@ __all__ = [
     "architecture_of",
     "batch_norm_params",
     "build_network",
+    "dense_init",
     "has_batch_norm",
     "make_optimizer",
     "policies",
@@ -85,6 +86,16 @@ class Architecture:
         return all(getattr(self, f) == getattr(other, f) for f in fields)
 
 
+def dense_init(weight_init, activation):
+    """The ``gain`` and ``bias_init`` of the Dense layers: scikit-learn's
+    Glorot variant for logistic units (gain 2) and its biases, drawn from
+    the weights' range, with ``'glorot_uniform'``; the initializer's own
+    gain and zero biases with the others."""
+    glorot = weight_init == "glorot_uniform"
+    gain = 2.0 if glorot and activation == "logistic" else None
+    return gain, "uniform" if glorot else "zeros"
+
+
 def build_network(arch):
     """The network of ``arch``, not yet initialized.
 
@@ -96,11 +107,7 @@ def build_network(arch):
     -------
     network : Sequential
     """
-    # scikit-learn's Glorot variant for logistic units ...
-    glorot = arch.weight_init == "glorot_uniform"
-    gain = 2.0 if glorot and arch.activation == "logistic" else None
-    # ... and its biases, drawn from the weights' range (others start at 0)
-    bias = "uniform" if glorot else "zeros"
+    gain, bias = dense_init(arch.weight_init, arch.activation)
     units = arch.units
     layers = []
     for n_in, n_out, rate in zip(units[:-2], units[1:-1], arch.dropout):
