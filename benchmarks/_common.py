@@ -195,6 +195,14 @@ def cpu_description():
 
 
 def version(package):
+    """The installed version of ``package`` (skdeep: its own ``__version__``,
+    whatever the distribution is called)."""
+    if package == "skdeep":
+        try:
+            import skdeep
+        except ImportError:
+            return "not installed"
+        return skdeep.__version__
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:

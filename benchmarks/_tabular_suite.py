@@ -302,14 +302,40 @@ def subsample(dataset, max_rows, seed=0):
     return Dataset(dataset.name, dataset.task, take(dataset.X, keep), dataset.y[keep])
 
 
+def real_builders():
+    """The real tables' builders (``_real_tables.py``)."""
+    import _real_tables
+
+    return _real_tables.BUILDERS
+
+
+def available_names(kind="all"):
+    """The dataset names of ``kind``: 'generated' (this module's), 'real'
+    (the real tables) or 'all'."""
+    names = []
+    if kind in ("generated", "all"):
+        names += list(BUILDERS)
+    if kind in ("real", "all"):
+        names += list(real_builders())
+    return names
+
+
 def build(names=None, max_rows=None):
-    """The datasets ``names`` (default: all), each subsampled to
-    ``max_rows``; ``mnist1d`` is skipped with a message without the
-    package."""
+    """The datasets ``names`` (default: all, generated and real), each
+    subsampled to ``max_rows``; ``mnist1d`` is skipped with a message
+    without the package, the real tables without their folder."""
+    import _real_tables
+
     out = []
-    for name in names or BUILDERS:
+    for name in names or available_names():
         if name == "mnist1d" and not mnist1d_available():
             print("mnist1d is not importable (pip install mnist1d): skipped.")
+            continue
+        if name in _real_tables.BUILDERS:
+            if not _real_tables.available():
+                print(f"{name}: no tables in {_real_tables.tables_dir()}: skipped.")
+                continue
+            out.append(subsample(_real_tables.BUILDERS[name](), max_rows))
             continue
         out.append(subsample(BUILDERS[name](), max_rows))
     return out

@@ -59,7 +59,7 @@ def resolve_device(name):
     try:
         import torch
     except ImportError:
-        sys.exit("bench_gpu.py needs PyTorch: pip install skdeep[torch]")
+        sys.exit("bench_gpu.py needs PyTorch: pip install scikit-deep[torch]")
     if name.startswith("cuda") and not torch.cuda.is_available():
         sys.exit(
             f"CUDA is not available here (torch {torch.__version__}, CUDA build: "

@@ -2,7 +2,8 @@
 
 The suite (``_tabular_suite.py``) is built from scikit-learn's bundled and
 generated datasets and the ``mnist1d`` package: binary, multiclass and
-regression tasks, some with categorical columns and missing values. Each
+regression tasks, some with categorical columns and missing values; beside
+it, five real tables (``_real_tables.py``, ``--suite real``). Each
 dataset is split at random ``--splits`` times (seeds 0, 1, ...; 25% test,
 stratified for classification); every model sees the same splits and gets
 ``random_state`` equal to the split's seed, all else at its defaults.
@@ -12,6 +13,9 @@ Models (``--models``; one that cannot run here is skipped with a message)
 hgb             HistGradientBoostingClassifier/Regressor,
                 categorical_features="from_dtype" (object columns are made
                 ``category`` once per dataset, before the splits)
+lightgbm        LGBMClassifier/Regressor (category columns as categorical)
+catboost        CatBoostClassifier/Regressor, the categorical columns as
+                ``cat_features`` (strings, missing as "nan")
 sk-mlp          scikit-learn's MLPClassifier/MLPRegressor after a
                 ColumnTransformer: numeric -> SimpleImputer(median) +
                 StandardScaler; categorical -> SimpleImputer("missing") +
@@ -30,6 +34,8 @@ on the test part; machines are shared, so times are noisy). Summary:
 - normalised error: per dataset and split, the error (1 - accuracy, or RMSE)
   of each model mapped to (err - min) / (max - min) over the models that ran
   (0 when all are equal); its mean over datasets and splits;
+- relative error: per dataset and split, the error over the best model's
+  (1 for the best); its mean over datasets and splits;
 - mean rank: per dataset, models ranked by the mean primary metric over the
   splits (accuracy or R2, best = 1, equal values share the average rank);
   its mean over datasets;
@@ -47,6 +53,8 @@ Usage::
     python benchmarks/bench_tabular.py --datasets wine digits --splits 5
     python benchmarks/bench_tabular.py --max-rows 10000 --json results.json
     python benchmarks/bench_tabular.py --threads 1   # BLAS/OpenMP threads
+    python benchmarks/bench_tabular.py --suite real --threads 1 \\
+        --models hgb lightgbm catboost skdeep-tabular
 
 On a loaded machine, OpenMP (hgb) can be several times slower with more
 threads than free cores: ``--threads 1`` gives steadier times there.
@@ -58,125 +66,19 @@ import statistics
 import sys
 import time
 import warnings
-from dataclasses import dataclass
 
 import _tabular_suite as suite
-import numpy as np
 import pandas as pd
 from _common import machine_lines, version
+from _tabular_models import MODELS, Unavailable, usable_models
 from threadpoolctl import threadpool_limits
 
 TIE = 0.001  # |difference of mean primary metrics| below this: a tie
 QUICK_ROWS = 3000
 
 
-class Unavailable(Exception):
-    """The model cannot run here (a missing package or class)."""
-
-
-# --------------------------------------------------------------- models
-def seeded(estimator, seed):
-    """``estimator`` with ``random_state=seed`` when it has one."""
-    if "random_state" in estimator.get_params(deep=False):
-        estimator.set_params(random_state=seed)
-    return estimator
-
-
-def _hgb(task, X, seed):
-    from sklearn.ensemble import (
-        HistGradientBoostingClassifier,
-        HistGradientBoostingRegressor,
-    )
-
-    cls = HistGradientBoostingRegressor
-    if task != "regression":
-        cls = HistGradientBoostingClassifier
-    return cls(categorical_features="from_dtype", random_state=seed)
-
-
-def _in_pipeline(library, task, X, seed):
-    """``library``'s MLP after the suite's imputing/scaling/one-hot step."""
-    from sklearn.pipeline import make_pipeline
-
-    cls = library.MLPRegressor if task == "regression" else library.MLPClassifier
-    return make_pipeline(suite.preprocessor(X), cls(random_state=seed))
-
-
-def _sk_mlp(task, X, seed):
-    from sklearn import neural_network
-
-    return _in_pipeline(neural_network, task, X, seed)
-
-
-def _skdeep_mlp(task, X, seed):
-    import skdeep
-
-    return _in_pipeline(skdeep, task, X, seed)
-
-
-def _skdeep_tabular(task, X, seed):
-    import skdeep
-
-    name = "TabularMLPRegressor" if task == "regression" else "TabularMLPClassifier"
-    cls = getattr(skdeep, name, None)
-    if cls is None:
-        raise Unavailable(f"skdeep.{name} does not exist (yet)")
-    return seeded(cls(), seed)
-
-
-def _realmlp(task, X, seed):
-    try:
-        from pytabkit import RealMLP_TD_Classifier, RealMLP_TD_Regressor
-    except ImportError as error:
-        raise Unavailable(f"pytabkit is not importable ({error})") from None
-    cls = RealMLP_TD_Regressor if task == "regression" else RealMLP_TD_Classifier
-    model = seeded(cls(), seed)
-    if not isinstance(X, pd.DataFrame):
-        return model
-    from sklearn.compose import ColumnTransformer, make_column_selector
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-
-    numeric = make_column_selector(dtype_include="number")
-    impute = ColumnTransformer(
-        [("num", SimpleImputer(strategy="median"), numeric)],
-        remainder="passthrough",
-        verbose_feature_names_out=False,
-    ).set_output(transform="pandas")
-    return make_pipeline(impute, model)
-
-
-@dataclass
-class Model:
-    build: object  # (task, X_train, seed) -> unfitted estimator
-    prepare: object = None  # X -> X, once per dataset, before the splits
-
-
-MODELS = {
-    "hgb": Model(_hgb, suite.objects_as_category),
-    "sk-mlp": Model(_sk_mlp),
-    "skdeep-mlp": Model(_skdeep_mlp),
-    "skdeep-tabular": Model(_skdeep_tabular),
-    "realmlp": Model(_realmlp, suite.objects_as_category),
-}
-
-
-def usable_models(names):
-    """``names`` without the models that cannot run here (with a message)."""
-    usable = []
-    for name in names:
-        try:
-            MODELS[name].build("binary", np.zeros((4, 2)), 0)
-        except (Unavailable, ImportError) as error:
-            print(f"{name}: skipped, {error}")
-            continue
-        if name not in usable:
-            usable.append(name)
-    return usable
-
-
 # ------------------------------------------------------------ measuring
-def evaluate(name, dataset, X, train, test, seed):
+def evaluate(name, dataset, X, train, test, seed, threads=None):
     """Fit model ``name`` on rows ``train`` of ``X``, measure on ``test``."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.metrics import (
@@ -192,7 +94,7 @@ def evaluate(name, dataset, X, train, test, seed):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model = MODELS[name].build(dataset.task, X_train, seed)
+            model = MODELS[name].build(dataset.task, X_train, seed, threads)
             start = time.perf_counter()
             model.fit(X_train, y_train)
             record["fit_s"] = time.perf_counter() - start
@@ -233,6 +135,7 @@ def normalise(records):
         low, high = min(errors), max(errors)
         for r in group:
             r["norm_error"] = 0.0 if high == low else (r["error"] - low) / (high - low)
+            r["rel_error"] = 1.0 if low <= 0 else r["error"] / low
 
 
 def primary(record):
@@ -282,6 +185,7 @@ def summarise(records, models):
                     wtl[0 if diff >= TIE else 2 if diff <= -TIE else 1] += 1
         summary[m] = dict(
             norm_error=mean_of(mine, "norm_error"),
+            rel_error=mean_of(mine, "rel_error"),
             mean_rank=statistics.fmean(ranks[m]) if ranks[m] else float("nan"),
             wins_ties_losses_vs_hgb=wtl,
             fit_s=sum(r.get("fit_s", 0.0) for r in mine),
@@ -336,15 +240,16 @@ def print_summary(summary, n_datasets, splits):
         f" (primary metric: accuracy / R2; tie vs hgb: |diff| < {TIE})"
     )
     print(
-        f"  {'model':15} {'norm err':>8} {'mean rank':>9} {'vs hgb W/T/L':>12}"
-        f" {'fit s total':>11} {'failures':>8}"
+        f"  {'model':15} {'norm err':>8} {'rel err':>7} {'mean rank':>9}"
+        f" {'vs hgb W/T/L':>12} {'fit s total':>11} {'failures':>8}"
     )
     for m, s in summary.items():
         wtl = s["wins_ties_losses_vs_hgb"]
         wtl = "-" if wtl is None else "/".join(map(str, wtl))
         print(
-            f"  {m:15} {s['norm_error']:8.3f} {s['mean_rank']:9.2f} {wtl:>12}"
-            f" {s['fit_s']:11.1f} {s['failures']:8d}"
+            f"  {m:15} {s['norm_error']:8.3f} {s['rel_error']:7.3f}"
+            f" {s['mean_rank']:9.2f} {wtl:>12} {s['fit_s']:11.1f}"
+            f" {s['failures']:8d}"
         )
 
 
@@ -363,7 +268,9 @@ def run(datasets, models, args):
         for seed in range(args.splits):
             train, test = suite.split_rows(dataset, seed, args.test_size)
             for m in models:
-                record = evaluate(m, dataset, prepared[m], train, test, seed)
+                record = evaluate(
+                    m, dataset, prepared[m], train, test, seed, args.threads
+                )
                 if args.verbose and "failed" not in record:
                     print(
                         f"    split {seed} {m:15} error {record['error']:.4f}"
@@ -384,7 +291,14 @@ def parse_args():
         "--models", nargs="+", default=list(MODELS), choices=list(MODELS)
     )
     parser.add_argument(
-        "--datasets", nargs="+", default=None, choices=list(suite.BUILDERS)
+        "--datasets", nargs="+", default=None, choices=suite.available_names()
+    )
+    parser.add_argument(
+        "--suite",
+        choices=["generated", "real", "all"],
+        default="all",
+        help="which datasets when --datasets is not given (real: the tables "
+        "of _real_tables.py)",
     )
     parser.add_argument(
         "--splits", type=int, default=3, help="random splits (seeds 0..N-1)"
@@ -415,7 +329,7 @@ def main():
         print(line)
     print(", ".join(f"{p} {version(p)}" for p in ("pandas", "mnist1d", "pytabkit")))
     models = usable_models(args.models)
-    datasets = suite.build(args.datasets, max_rows)
+    datasets = suite.build(args.datasets or suite.available_names(args.suite), max_rows)
     print(
         f"splits: {args.splits} (test {args.test_size:.0%}), max rows: {max_rows},"
         f" threads: {args.threads or 'default'}, models: {', '.join(models)}"

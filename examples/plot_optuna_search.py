@@ -12,7 +12,7 @@ the first and unlikely under the second (Bergstra et al., 2011).
 
 :func:`skdeep.model_selection.param_distributions` with ``kind="optuna"``
 returns the same search space as ``optuna.distributions``, for
-``OptunaSearchCV`` (``pip install 'skdeep[search]'``). This example runs it
+``OptunaSearchCV`` (``pip install 'scikit-deep[search]'``). This example runs it
 against scikit-learn's ``RandomizedSearchCV`` over the scipy version of the
 space, on the digits data, with the same budget: 15 candidates, the same
 3-fold split, one process each.

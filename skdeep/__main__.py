@@ -39,7 +39,7 @@ def _save_figure(estimator, path):
     try:
         import matplotlib
     except ImportError:
-        return "Install matplotlib (pip install 'skdeep[plot]') for the figure."
+        return "Install matplotlib (pip install 'scikit-deep[plot]') for the figure."
     matplotlib.use("Agg")
     display = TrainingHistoryDisplay.from_estimator(estimator)
     display.figure_.savefig(path, dpi=100, bbox_inches="tight")

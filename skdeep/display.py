@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 __all__ = ["TrainingHistoryDisplay"]
 
 _MISSING_MATPLOTLIB = (
-    "TrainingHistoryDisplay needs matplotlib: pip install 'skdeep[plot]'"
+    "TrainingHistoryDisplay needs matplotlib: pip install 'scikit-deep[plot]'"
 )
 _REQUIRED_KEYS = ("epoch", "train_loss", "learning_rate")
 

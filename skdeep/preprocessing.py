@@ -1,6 +1,5 @@
 """TabularPreprocessor: a raw table to the float matrix of a tabular network."""
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -17,11 +16,13 @@ from sklearn.utils.validation import (
 
 from .data.columns import (
     as_categories,
+    categorical_columns,
     check_column_dtypes,
     is_categorical_dtype,
     is_dataframe,
     is_missing,
 )
+from .data.numeric import quantile_bins, robust_scale, smooth_clip
 
 __all__ = ["TabularPreprocessor"]
 
@@ -33,19 +34,17 @@ def _columns(cats, chosen):
     return np.column_stack([v for v, keep in zip(cats, chosen) if keep])
 
 
-def _smooth_clip(X):
-    """RealMLP's smooth clipping ``x / sqrt(1 + (x / 3) ** 2)``, into (-3, 3)."""
-    return X / np.sqrt(1.0 + (X / 3.0) ** 2)
-
 
 class TabularPreprocessor(TransformerMixin, BaseEstimator):
     """Turn a raw table into the float matrix of a tabular neural network.
 
-    Accepts a numeric array, or a pandas DataFrame mixing numeric and
-    categorical columns, both with missing values. A column is categorical
-    when its pandas dtype is ``category``, ``object``, ``string`` or
-    ``bool`` (``boolean`` included); every other column, and every column
-    of an array, is numeric.
+    Accepts a numeric array, an object array, or a pandas DataFrame mixing
+    numeric and categorical columns, all with missing values. A column of a
+    DataFrame is categorical when its pandas dtype is ``category``,
+    ``object``, ``string`` or ``bool`` (``boolean`` included); a column of an
+    object array when it holds a value that is not a number (a string, a
+    bool); every column of a string array is categorical, every column of a
+    numeric array numeric.
 
     **Numeric columns** have their missing values replaced by the training
     median (also where a column had none in training), are centered on that
@@ -62,9 +61,11 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     training also gets a 0/1 indicator column (``MissingIndicator`` with
     ``features='missing-only'``). Infinite values raise a ValueError.
 
-    **Categorical columns** are read as strings (``True`` becomes ``'True'``)
-    and their missing values (``None``, ``NaN``, ``pd.NA``) form one
-    category of their own. A column with at most ``max_onehot`` categories
+    **Categorical columns** are read by value as strings: numbers in a
+    canonical form (``1``, ``1.0`` and ``'1'`` are the category ``'1'``;
+    ``2.5`` is ``'2.5'``), bools as ``'True'`` and ``'False'``, anything else
+    by its ``str``; their missing values (``None``, ``NaN``, ``pd.NA``) form
+    one category of their own. A column with at most ``max_onehot`` categories
     (missing included) is one-hot encoded with one 0/1 column per category,
     binary columns included (nothing is dropped): a category unseen in
     training, or a missing value in a column that had none, is all zeros. A
@@ -102,6 +103,12 @@ default=(25.0, 75.0)
         Floating point type of the output. None gives float32 when every
         numeric input column is float32 (and there is at least one), else
         float64.
+
+    n_bins : int or None, default=None
+        With an int, ``bins_`` gets, for each numeric column, the edges of
+        at most ``n_bins`` quantile bins of its scaled training values
+        (missing ones left out), for piecewise-linear embeddings. None: no
+        bins.
 
     Attributes
     ----------
@@ -156,6 +163,12 @@ default=(25.0, 75.0)
         0/1 columns (missing indicators then one-hot columns), the code
         columns.
 
+    bins_ : list of ndarray or None
+        With ``n_bins``: for each numeric column, in output order, the
+        increasing edges of its bins on the output scale (the training
+        values' quantiles at ``0, 1 / n_bins, ..., 1``, repeats removed;
+        two edges around a constant column's value). Else None.
+
     cardinalities_ : list of int
         Number of codes of each code column, in output order: its training
         categories plus 1 for the unknown code 0. Codes lie in
@@ -191,6 +204,7 @@ default=(25.0, 75.0)
         "quantile_range": [tuple],
         "missing": [StrOptions({"indicator", "impute"})],
         "dtype": [StrOptions({"float32", "float64"}), None],
+        "n_bins": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -200,12 +214,14 @@ default=(25.0, 75.0)
         quantile_range=(25.0, 75.0),
         missing="indicator",
         dtype=None,
+        n_bins=None,
     ):
         self.max_onehot = max_onehot
         self.smooth_clip = smooth_clip
         self.quantile_range = quantile_range
         self.missing = missing
         self.dtype = dtype
+        self.n_bins = n_bins
 
     # ------------------------------------------------------------ input
     def _split(self, X, reset):
@@ -228,21 +244,22 @@ default=(25.0, 75.0)
                     X.iloc[:, numeric], dtype=_FLOATS, ensure_all_finite="allow-nan"
                 )
             return X_num, [as_categories(X.iloc[:, j]) for j in categorical]
-        if reset or not self.is_categorical_.any():
-            X = validate_data(
-                self, X, reset=reset, dtype=_FLOATS, ensure_all_finite="allow-nan"
+        # an array: object columns holding non-numbers are categorical
+        X = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
+        if reset:
+            self.is_categorical_ = (
+                categorical_columns(X)
+                if X.dtype.kind == "O"
+                else np.full(X.shape[1], X.dtype.kind in "US")
             )
-            if reset:
-                self.is_categorical_ = np.zeros(X.shape[1], dtype=bool)
-            return X, []
-        # fitted on a DataFrame with categorical columns, given an array
-        X = validate_data(self, X, reset=False, dtype=None, ensure_all_finite=False)
         X_num = None
-        if self.n_numeric_:
+        if not self.is_categorical_.all():
             X_num = check_array(
                 X[:, ~self.is_categorical_],
                 dtype=_FLOATS,
                 ensure_all_finite="allow-nan",
+                estimator=self,
+                input_name="X",
             )
         cats = [as_categories(X[:, j]) for j in np.flatnonzero(self.is_categorical_)]
         return X_num, cats
@@ -259,6 +276,7 @@ default=(25.0, 75.0)
         self.imputer_ = None
         self.center_ = np.zeros(self.n_numeric_)
         self.scale_ = np.ones(self.n_numeric_)
+        self.bins_ = None if self.n_bins is None else []
         if X is None:
             return 0
         self.imputer_ = SimpleImputer(
@@ -267,20 +285,18 @@ default=(25.0, 75.0)
             keep_empty_features=True,
         ).fit(X)
         self.center_ = self.imputer_.statistics_.astype(np.float64)
-        lo, hi = self.quantile_range
-        wide = (min(lo, 5.0), max(hi, 95.0))
         X = X.astype(np.float64)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
-            q = np.nanpercentile(X, [lo, hi, *wide], axis=0).reshape(4, -1)
-            std = np.nanstd(X, axis=0)
-        found = np.zeros(self.n_numeric_, dtype=bool)
-        for scale in (q[1] - q[0], q[3] - q[2], std):  # the first positive one
-            take = ~found & (scale > 0)
-            self.scale_[take] = scale[take]
-            found |= take
+        self.scale_ = robust_scale(X, self.quantile_range)
+        if self.n_bins is not None:
+            self.bins_ = [quantile_bins(v, self.n_bins) for v in self._scaled(X).T]
         indicator = self.imputer_.indicator_
         return 0 if indicator is None else indicator.features_.size
+
+    def _scaled(self, X):
+        """Numeric values on the output scale (NaN stays NaN)."""
+        scaled = (X - self.center_) / self.scale_
+        return smooth_clip(scaled) if self.smooth_clip else scaled
+
 
     def _fit_categorical(self, cats):
         self.categories_ = []
@@ -364,8 +380,7 @@ default=(25.0, 75.0)
         blocks, binary = [], []
         if X_num is not None:
             out = self.imputer_.transform(X_num).astype(np.float64)
-            scaled = (out[:, : self.n_numeric_] - self.center_) / self.scale_
-            blocks.append(_smooth_clip(scaled) if self.smooth_clip else scaled)
+            blocks.append(self._scaled(out[:, : self.n_numeric_]))
             binary.append(out[:, self.n_numeric_ :])
         onehot = np.isin(np.flatnonzero(self.is_categorical_), self.onehot_features_)
         if self.onehot_encoder_ is not None:
@@ -421,6 +436,8 @@ default=(25.0, 75.0)
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         tags.input_tags.sparse = False
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = (
             ["float64", "float32"] if self.dtype is None else [self.dtype]
         )

@@ -291,7 +291,7 @@ def test_missing_matplotlib(early_stopping_clf, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     display = TrainingHistoryDisplay(history=early_stopping_clf.history_)
     assert display.best_epoch is not None  # no matplotlib needed for the data
-    with pytest.raises(ImportError, match=r"pip install 'skdeep\[plot\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'scikit-deep\[plot\]'"):
         display.plot()
     with pytest.raises(ImportError, match="needs matplotlib"):
         TrainingHistoryDisplay.from_estimator(early_stopping_clf)

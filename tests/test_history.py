@@ -150,6 +150,6 @@ def test_progress_bar_without_tqdm_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     X, y = _data()
-    with pytest.raises(ImportError, match=r"skdeep\[progress\]"):
+    with pytest.raises(ImportError, match=r"scikit-deep\[progress\]"):
         MLPRegressor(max_iter=2, progress_bar=True).fit(X, y)
     quiet(MLPRegressor(max_iter=2, progress_bar="auto").fit, X, y)  # silent

@@ -134,7 +134,7 @@ def test_missing_optuna_names_the_extra(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "optuna", None)
     monkeypatch.setitem(sys.modules, "optuna.distributions", None)
-    with pytest.raises(ImportError, match=r"skdeep\[search\]"):
+    with pytest.raises(ImportError, match=r"scikit-deep\[search\]"):
         param_distributions(kind="optuna")
     # the default needs no optuna
     assert "alpha" in param_distributions()

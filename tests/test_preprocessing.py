@@ -16,7 +16,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skdeep import TabularPreprocessor
-from skdeep.preprocessing import _smooth_clip
+from skdeep.data.numeric import smooth_clip as _smooth_clip
 
 pd = pytest.importorskip("pandas")
 

@@ -159,3 +159,53 @@ def test_bad_input_leaves_the_model_unchanged():
     with pytest.raises(ValueError, match="feature names"):
         clf.predict(X.rename(columns={"x1": "other"}))
     np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+# ---------------------------------------------------- preprocessing in fit
+def test_preprocessing_sees_the_training_rows_only():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {"x": rng.normal(size=200), "id": [f"c{i}" for i in range(200)]}
+    )
+    y = (X["x"] > 0).astype(int).to_numpy()
+    clf = TabularMLPClassifier(**SMALL, max_onehot=2, random_state=0).fit(X, y)
+    train, val = split_indices(200, 0.2, y, 0)
+    seen = set(clf.preprocessor_.categories_[0])
+    assert seen == {f"c{i}" for i in train}  # none of the 40 validation rows
+    # their codes are the unseen code 0: its vector is zero and stays zero
+    codes = clf.preprocessor_.transform(X.iloc[val])[:, -1]
+    assert not codes.any()
+    embedding = clf._network.layers[0].blocks[-1][1]
+    assert not embedding.tables()[0][0].any()
+
+
+def test_categories_compare_by_value():
+    X, y = mixed_table(300)
+    X["grade"] = np.random.default_rng(1).integers(1, 4, 300)  # int codes
+    X["grade"] = X["grade"].astype(object)
+    clf = TabularMLPClassifier(**SMALL, random_state=0).fit(X, y)
+    as_floats = X.assign(grade=X["grade"].astype(float).astype(object))
+    np.testing.assert_array_equal(clf.predict_proba(as_floats), clf.predict_proba(X))
+
+
+def test_object_arrays_of_strings_are_tables():
+    X, y = mixed_table(300)
+    frame = TabularMLPClassifier(**SMALL, random_state=0).fit(X, y)
+    array = TabularMLPClassifier(**SMALL, random_state=0).fit(X.to_numpy(), y)
+    np.testing.assert_array_equal(array.preprocessor_.is_categorical_, [0, 0, 1, 1])
+    np.testing.assert_allclose(
+        array.predict_proba(X.to_numpy()), frame.predict_proba(X), rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("embedding", ["periodic", "piecewise_linear"])
+def test_ensemble_of_heads_learns(embedding):
+    X, y = mixed_table()
+    clf = TabularMLPClassifier(
+        max_iter=30, max_onehot=8, n_heads=4, numerical_embedding=embedding,
+        random_state=0,
+    ).fit(X[:400], y[:400])
+    assert clf.score(X[400:], y[400:]) > 0.8
+    proba = clf.predict_proba(X[400:])
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-10)
+    assert len(clf.coefs_) == 3  # the shared layers; the heads are not listed

@@ -6,9 +6,9 @@ holds. Two backends implement the same methods:
 
 * :class:`NumpyBackend` (the default, ``device=None``): NumPy and SciPy on
   the host, with a one-pass compiled optimizer step when numba is
-  installed (``pip install skdeep[fast]``);
+  installed (``pip install scikit-deep[fast]``);
 * ``TorchBackend`` (``device='cuda'``, ``'cuda:1'``, ``'mps'``, ``'cpu'``):
-  torch tensors on that device (``pip install skdeep[torch]``), imported
+  torch tensors on that device (``pip install scikit-deep[torch]``), imported
   only when a device is asked for.
 
 The methods, grouped:
@@ -23,11 +23,15 @@ The methods, grouped:
   *lazy* backend, read once per epoch), ``sum_rows(X, out)``,
   ``mean_rows``;
 * linear algebra: ``matmul(A, B, out)``, ``matmul_tn(A, B, out)``
-  (``A.T @ B``), ``matmul_nt(A, B)`` (``A @ B.T``);
-* element-wise: ``sqrt``, ``exp``, ``log``, ``activation(name, X, out)``
-  and ``activation_grad(name, X, Y, dLdy)`` (in place) for every hidden
-  activation, ``link(name, Z)`` and ``link_and_loss(name, Z, y)`` for every
-  output link;
+  (``A.T @ B``), ``matmul_nt(A, B)`` (``A @ B.T``), ``batch_matmul``;
+* gathering and joining: ``hstack``, ``tile_rows(X, k)`` (``k`` copies of
+  the rows, one after the other), ``as_indices``, ``index_add``;
+* element-wise: ``sqrt``, ``exp``, ``log``, ``cos``, ``sin``,
+  ``activation(name, X, out)`` and ``activation_grad(name, X, Y, dLdy)``
+  (in place) for every hidden activation, ``link(name, Z)`` and
+  ``link_and_loss(name, Z, y)`` for every output link, and
+  ``ensemble_mean(name, Z)``: of ``k`` members' outputs, the output whose
+  link is their mean (of the probabilities, for the classifiers' links);
 * randomness, drawn on the host from the estimator's Generator so that a
   seed gives the same numbers on every backend: ``random``,
   ``dropout_mask``, ``keep_mask`` (masking noise);
@@ -76,6 +80,6 @@ def get_backend(device=None):
             raise
         raise ImportError(
             f"device={device!r} needs PyTorch, which is not installed; install it "
-            "with `pip install skdeep[torch]`, or use device=None (NumPy)."
+            "with `pip install scikit-deep[torch]`, or use device=None (NumPy)."
         ) from error
     return get_torch_backend(device)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import scipy.sparse
-from scipy.special import erf, expit, xlogy
+from scipy.special import erf, expit, logsumexp, xlogy
 
 from . import _fused
 
@@ -142,6 +142,11 @@ class NumpyBackend:
         """Join 2-D arrays along their columns (new array, or ``out``)."""
         return np.concatenate(arrays, axis=1, out=out)
 
+    def tile_rows(self, X, k):
+        """``X`` repeated ``k`` times along its rows (1-D or 2-D; new array):
+        rows ``m * n .. (m + 1) * n - 1`` are the ``m``-th copy."""
+        return np.tile(X, (k,) + (1,) * (X.ndim - 1))
+
     def as_indices(self, X):
         """Integer index array from the float codes ``X`` (rounded to the
         nearest integer; no range check)."""
@@ -251,6 +256,26 @@ class NumpyBackend:
             return np.array(Z, copy=True)
         if name == "exp":
             return np.exp(Z)
+        raise ValueError(f"unknown link {name!r}")
+
+    def ensemble_mean(self, name, Z):
+        """The output whose link is the members' mean: ``Z`` of shape (k, n,
+        m) holds ``k`` members' outputs; returns the (n, m) array ``A`` with
+        ``link(A) = mean over members of link(Z[i])``, finite for finite
+        ``Z`` (log-probabilities of the mean for softmax, its logit for
+        logistic, the log of the mean for exp)."""
+        k = Z.shape[0]
+        if name == "identity":
+            return Z.mean(axis=0)
+        if name == "exp":
+            return logsumexp(Z, axis=0) - math.log(k)
+        if name == "softmax":
+            log_p = Z - logsumexp(Z, axis=2, keepdims=True)
+            return logsumexp(log_p, axis=0) - math.log(k)
+        if name == "logistic":  # logit of the mean: log(sum p) - log(sum 1 - p)
+            return logsumexp(-np.logaddexp(0, -Z), axis=0) - logsumexp(
+                -np.logaddexp(0, Z), axis=0
+            )
         raise ValueError(f"unknown link {name!r}")
 
     def link_and_loss(self, name, Z, y):

@@ -240,6 +240,10 @@ class TorchBackend(TorchOptimizerSteps):
         """Join 2-D tensors along their columns (new tensor, or ``out``)."""
         return torch.cat(list(arrays), dim=1, out=out)
 
+    def tile_rows(self, X, k):
+        """``X`` repeated ``k`` times along its rows (new tensor)."""
+        return X.repeat(k, *(1,) * (X.dim() - 1))
+
     def as_indices(self, X):
         """Long index tensor from the float codes ``X`` (rounded to the
         nearest integer, half to even as NumPy; no range check)."""
@@ -353,6 +357,22 @@ class TorchBackend(TorchOptimizerSteps):
             return Z.clone()
         if name == "exp":
             return torch.exp(Z)
+        raise ValueError(f"unknown link {name!r}")
+
+    def ensemble_mean(self, name, Z):
+        """The output whose link is the members' mean (see the NumPy
+        backend)."""
+        k = Z.shape[0]
+        if name == "identity":
+            return Z.mean(dim=0)
+        if name == "exp":
+            return torch.logsumexp(Z, dim=0) - math.log(k)
+        if name == "softmax":
+            return torch.logsumexp(torch.log_softmax(Z, dim=2), dim=0) - math.log(k)
+        if name == "logistic":
+            return torch.logsumexp(F.logsigmoid(Z), dim=0) - torch.logsumexp(
+                F.logsigmoid(-Z), dim=0
+            )
         raise ValueError(f"unknown link {name!r}")
 
     def link_and_loss(self, name, Z, y):

@@ -66,6 +66,10 @@ class NeuralEstimator(FittedModel, CALLBACK_MIXIN, BaseEstimator):
         """Whether ``fit`` continues the fitted network."""
         return False
 
+    def _training_loss(self):
+        """The loss that training minimizes (``_make_loss``'s by default)."""
+        return self._make_loss()
+
     # ---------------------------------------------------------- template
     def _fit(self, X, y, sample_weight=None, incremental=False):
         first_pass = "_network" not in self.__dict__ or (
@@ -126,29 +130,33 @@ class NeuralEstimator(FittedModel, CALLBACK_MIXIN, BaseEstimator):
         network, X, Y, sample_weight
         """
         data = self._validate_fit(X, y, sample_weight, False, True)
+        network, Y, sw = self._unfitted_network(data)
+        return network, data.X.astype(np.float64, copy=False), Y, sw
+
+    def _unfitted_network(self, data):
+        """The float64 network of :meth:`_unfitted` for validated ``data``,
+        with its float64 targets and sample weights."""
         rng = self._make_rng()
         network = self._initial_network(data, rng, np.float64, for_check=True)
         network.set_rng(rng)
         sw = data.sample_weight
         return (
             network,
-            data.X.astype(np.float64, copy=False),
             data.Y.astype(np.float64, copy=False),
             None if sw is None else sw.astype(np.float64, copy=False),
         )
 
     # ------------------------------------------------------ plan helpers
-    def _training_data(self, X, Y, labels, sample_weight, rng, fraction=None):
-        """The :class:`~skdeep.train.TrainingData` of a run, with
-        ``fraction`` of the rows held out for validation (None: none).
+    def _split_rows(self, n_samples, labels, rng, fraction=None):
+        """The rows to train and to validate on, with ``fraction`` of them
+        held out (stratified by ``labels``): ``(train, validation, seed)``,
+        or None when ``fraction`` is None.
 
         With an int ``random_state`` every fit on the same data validates
-        on the same rows; the validation set's ``key`` identifies it (scores
-        compare only within one set).
+        on the same rows.
         """
         if fraction is None:
-            return TrainingData(X, Y, sample_weight)
-        n_samples = X.shape[0]
+            return None
         if isinstance(self.random_state, Integral):
             seed = self.random_state
         else:
@@ -159,6 +167,16 @@ class NeuralEstimator(FittedModel, CALLBACK_MIXIN, BaseEstimator):
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
             )
+        return train, val, seed
+
+    def _training_data(self, X, Y, labels, sample_weight, rows=None):
+        """The :class:`~skdeep.train.TrainingData` of a run: all rows, or
+        the ``rows`` of :meth:`_split_rows` with the held-out ones scored
+        after each epoch. The validation set's ``key`` identifies it (scores
+        compare only within one set)."""
+        if rows is None:
+            return TrainingData(X, Y, sample_weight)
+        train, val, seed = rows
         sw_train = sw_val = None
         if sample_weight is not None:
             sw_train, sw_val = sample_weight[train], sample_weight[val]
@@ -171,7 +189,7 @@ class NeuralEstimator(FittedModel, CALLBACK_MIXIN, BaseEstimator):
             Y[val],
             sw_val,
             score=lambda Z: self._score_output(Z, y_val, sw_val),
-            key=(seed, n_samples, digest(X_val, y_val, sw_val)),
+            key=(seed, X.shape[0], digest(X_val, y_val, sw_val)),
         )
         return TrainingData(X[train], Y[train], sw_train, validation)
 

@@ -152,7 +152,7 @@ default='constant'
     progress_bar : {'auto'} or bool, default='auto'
         Show a progress bar over the epochs (and over the batches of slow
         epochs) of the stochastic solvers, drawn with tqdm (``pip install
-        'skdeep[progress]'``). 'auto' shows it when tqdm is installed and the
+        'scikit-deep[progress]'``). 'auto' shows it when tqdm is installed and the
         output is watched (a terminal or a Jupyter kernel) in the main
         process, and stays silent otherwise; True always shows it (and needs
         tqdm); False never does.
@@ -160,9 +160,9 @@ default='constant'
     device : str or None, default=None
         Where training runs. None: NumPy on the host (with a compiled
         optimizer step when numba is installed, ``pip install
-        'skdeep[fast]'``). A torch device string (``'cuda'``, ``'cuda:1'``,
+        'scikit-deep[fast]'``). A torch device string (``'cuda'``, ``'cuda:1'``,
         ``'mps'``, ``'cpu'``): torch on that device (``pip install
-        'skdeep[torch]'``); the data move there once per fit, batches and
+        'scikit-deep[torch]'``); the data move there once per fit, batches and
         dropout masks are drawn from the same seeded generator as with
         NumPy, and the fitted attributes are NumPy arrays, so the model
         pickles and predicts without torch. Prediction runs on the device

@@ -237,9 +237,8 @@ class MLP(NeuralEstimator):
         if incremental:
             self._check_incremental(X.shape[0])
         fraction = self.validation_fraction if self.early_stopping else None
-        train_data = self._training_data(
-            X, Y, data.labels, data.sample_weight, rng, fraction
-        )
+        rows = self._split_rows(X.shape[0], data.labels, rng, fraction)
+        train_data = self._training_data(X, Y, data.labels, data.sample_weight, rows)
         return TrainingPlan(
             network,
             self._make_loss(),

@@ -302,7 +302,8 @@ float, float or None, list of float, list of dict, list of float, int
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
         fraction = self.validation_fraction if self.early_stopping else None
-        train_data = self._training_data(X, Y, None, data.sample_weight, rng, fraction)
+        rows = self._split_rows(X.shape[0], None, rng, fraction)
+        train_data = self._training_data(X, Y, None, data.sample_weight, rows)
         return TrainingPlan(
             network,
             self._make_loss(),

@@ -63,7 +63,7 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     weight_sum = X.shape[0] if sw is None else float(sw.sum())
     return check_network_gradients(
         network,
-        est._make_loss(),
+        est._training_loss(),
         X,
         Y,
         sample_weight=sw,
@@ -170,7 +170,7 @@ def overfit_small(estimator, X, y, n_samples=50, random_state=0):
     probe = clone(estimator)
     network, X_chk, Y_chk, _ = probe._unfitted(X_small, y_small)
     saturation = unit_saturation(network, X_chk)
-    norms = gradient_norms(network, probe._make_loss(), X_chk, Y_chk)
+    norms = gradient_norms(network, probe._training_loss(), X_chk, Y_chk)
     model = clone(estimator).set_params(early_stopping=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

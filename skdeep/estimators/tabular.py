@@ -5,15 +5,16 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_array, check_X_y
+from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..backend import get_backend
-from ..data.arrays import as_dtype
+from ..data.arrays import as_dtype, take_rows
+from ..data.columns import is_dataframe
 from ..data.rows import FitData
 from ..data.weights import check_sample_weight
-from ..nn import LOSSES
+from ..nn import LOSSES, EnsembleLoss
 from ..preprocessing import TabularPreprocessor
 from ..recipes import tabular as recipe
 from ..recipes.mlp import make_optimizer
@@ -48,7 +49,9 @@ TABULAR_CONSTRAINTS = {
     "activation": [StrOptions({"relu", "silu", "gelu", "elu", "tanh", "leaky_relu"})],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-    "numerical_embedding": [StrOptions({"periodic"}), None],
+    "numerical_embedding": [StrOptions({"periodic", "piecewise_linear"}), None],
+    "n_bins": [Interval(Integral, 1, None, closed="left")],
+    "n_heads": [Interval(Integral, 1, None, closed="left")],
     "n_frequencies": [Interval(Integral, 1, None, closed="left")],
     "frequency_scale": [Interval(Real, 0, None, closed="neither")],
     "embedding_size": [Interval(Integral, 1, None, closed="left")],
@@ -56,6 +59,24 @@ TABULAR_CONSTRAINTS = {
     "smooth_clip": ["boolean"],
     "schedules": ["boolean"],
 }
+
+
+def _check_targets(estimator, X, y):
+    """``y`` checked as scikit-learn's ``check_X_y`` checks it, and as long
+    as ``X``."""
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target "
+            "y is None."
+        )
+    y = check_array(
+        y, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y"
+    )
+    numeric = estimator._numeric_targets
+    if numeric and y.dtype.kind == "O":
+        y = y.astype(np.float64)
+    check_consistent_length(X, y)
+    return y
 
 
 class _TabularMLP(NeuralEstimator):
@@ -67,31 +88,38 @@ class _TabularMLP(NeuralEstimator):
 
     # --------------------------------------------------------------- data
     def _validate_fit(self, X, y, sample_weight, incremental, first_pass):
-        X = self._preprocess(X, reset=first_pass)
-        _, y = check_X_y(
-            X, y, multi_output=True, y_numeric=self._numeric_targets, dtype=None
-        )
+        """The raw table's columns and the targets, checked; the table is
+        preprocessed by the plan, fitted on the training rows only."""
+        X = self._check_columns(X, reset=first_pass)
+        y = _check_targets(self, X, y)
         Y, labels = self._encode_targets(y, None, incremental, first_pass)
+        dtype = np.dtype(self.dtype)
         if sample_weight is not None:
-            sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        weights = self._weigh_samples(labels, sample_weight, incremental, X.dtype)
+            sample_weight = check_sample_weight(sample_weight, len(y), dtype)
+        weights = self._weigh_samples(labels, sample_weight, incremental, dtype)
         return FitData(X, Y, labels, weights, X, sample_weight)
 
-    def _preprocess(self, X, reset):
-        """Check the columns of ``X`` (``n_features_in_``, names) and turn it
-        into the network's float input, fitting the preprocessor if
-        ``reset``."""
-        shape = getattr(X, "shape", None)
-        if shape is not None and len(shape) == 1:  # scikit-learn's error
-            check_array(X, dtype=None, ensure_all_finite=False)
+    def _check_columns(self, X, reset):
+        """Check the columns of ``X`` (``n_features_in_``, names); return a
+        DataFrame as it is, anything else as an array (scikit-learn's
+        errors for sparse, 1-D, ... input)."""
+        if not is_dataframe(X):
+            X = check_array(X, dtype=None, ensure_all_finite=False)
         validate_data(self, X, skip_check_array=True, reset=reset)
-        if reset:
-            self.preprocessor_ = TabularPreprocessor(
-                max_onehot=self.max_onehot,
-                smooth_clip=self.smooth_clip,
-                missing=recipe.RECIPE.missing,
-                dtype=self.dtype,
-            ).fit(X)
+        return X
+
+    def _fit_preprocessor(self, X, rows=None):
+        """Fit the preprocessor on the ``rows`` of ``X`` (all by default);
+        return every row preprocessed."""
+        self.preprocessor_ = TabularPreprocessor(
+            max_onehot=self.max_onehot,
+            smooth_clip=self.smooth_clip,
+            missing=recipe.RECIPE.missing,
+            dtype=self.dtype,
+            n_bins=self.n_bins
+            if self.numerical_embedding == "piecewise_linear"
+            else None,
+        ).fit(X if rows is None else take_rows(X, rows))
         return self.preprocessor_.transform(X)
 
     # ------------------------------------------------------------ network
@@ -109,33 +137,42 @@ class _TabularMLP(NeuralEstimator):
                 "n_frequencies": self.n_frequencies,
                 "size": self.embedding_size,
                 "scale": self.frequency_scale,
+                "bins": preprocessor.bins_,
             },
             dtype=dtype,
+            n_heads=self.n_heads,
+            link=self._output_link(),
             # at zero, every earlier layer's gradient is exactly zero
             zero_output=False if for_check else None,
         )
         network.initialize(rng)
         return network
 
+    def _unfitted(self, X, y, sample_weight=None):
+        data = self._validate_fit(X, y, sample_weight, False, True)
+        data.X = self._fit_preprocessor(X).astype(np.float64)
+        network, Y, sw = self._unfitted_network(data)
+        return network, data.X, Y, sw
+
     # --------------------------------------------------------------- plan
     def _plan(self, data, rng, first_pass, incremental):
         backend = get_backend(self.device)
-        network = self._initial_network(data, rng, data.X.dtype)
-        Y = data.Y.astype(network.dtype, copy=False)
         fraction = self.validation_fraction if self.validation_fraction > 0 else None
-        train_data = self._training_data(
-            data.X, Y, data.labels, data.sample_weight, rng, fraction
-        )
+        rows = self._split_rows(len(data.Y), data.labels, rng, fraction)
+        X = self._fit_preprocessor(data.X, None if rows is None else rows[0])
+        network = self._initial_network(data, rng, X.dtype)
+        Y = data.Y.astype(network.dtype, copy=False)
+        train_data = self._training_data(X, Y, data.labels, data.sample_weight, rows)
         n_samples = train_data.X.shape[0]
         batch_size = min(self.batch_size, n_samples)
         callbacks = recipe.policies(
             verbose=bool(self.verbose),
-            validating=fraction is not None,
+            validating=rows is not None,
             schedules=self.schedules,
         )
         return TrainingPlan(
             network,
-            self._make_loss(),
+            self._training_loss(),
             train_data,
             solver="adam",
             optimizer=make_optimizer(
@@ -154,6 +191,11 @@ class _TabularMLP(NeuralEstimator):
             backend=backend,
         )
 
+    def _training_loss(self):
+        """The loss: the members' mean with several heads."""
+        loss = self._make_loss()
+        return loss if self.n_heads == 1 else EnsembleLoss(loss, self.n_heads)
+
     # ---------------------------------------------------------- predict
     def _prediction_dtype(self):
         """Predictions run in float64 whatever the training dtype: a row's
@@ -163,7 +205,8 @@ class _TabularMLP(NeuralEstimator):
 
     def _forward(self, X):
         check_is_fitted(self)
-        X = as_dtype(self._preprocess(X, reset=False), np.float64)
+        X = self._check_columns(X, reset=False)
+        X = as_dtype(self.preprocessor_.transform(X), np.float64)
         return self._predict_output(X, link=True)
 
     def __sklearn_tags__(self):
@@ -239,7 +282,9 @@ class TabularMLPClassifier(ClassifierNet, _TabularMLP):
         numerical_embedding="periodic",
         n_frequencies=16,
         frequency_scale=0.1,
+        n_bins=16,
         embedding_size=8,
+        n_heads=1,
         max_onehot=256,
         smooth_clip=True,
         dropout=0.15,
@@ -330,7 +375,9 @@ class TabularMLPRegressor(RegressorNet, _TabularMLP):
         numerical_embedding="periodic",
         n_frequencies=16,
         frequency_scale=0.1,
+        n_bins=16,
         embedding_size=8,
+        n_heads=1,
         max_onehot=256,
         smooth_clip=True,
         dropout=0.15,

@@ -167,7 +167,7 @@ def param_distributions(
         :class:`HiddenLayerSizes` and lists, for scikit-learn's searches.
         ``"optuna"``: the same space as ``optuna.distributions``, for
         ``optuna_integration.OptunaSearchCV`` (model-based search, TPE by
-        default); needs optuna (``pip install 'skdeep[search]'``). See the
+        default); needs optuna (``pip install 'scikit-deep[search]'``). See the
         Notes.
 
     Returns
@@ -296,7 +296,7 @@ def param_distributions(
     >>> sorted(search.best_params_) == sorted(distributions)
     True
 
-    The same space for optuna (``pip install 'skdeep[search]'``):
+    The same space for optuna (``pip install 'scikit-deep[search]'``):
 
     >>> optuna_space = param_distributions(
     ...     pipe, max_units=64, kind="optuna"
@@ -397,7 +397,7 @@ def _optuna_makers(lr_low, lr_high, max_layers, min_units, max_units):
     except ImportError as exc:
         raise ImportError(
             "param_distributions(kind='optuna') needs optuna; install it with "
-            "pip install 'skdeep[search]'."
+            "pip install 'scikit-deep[search]'."
         ) from exc
 
     def shapes():

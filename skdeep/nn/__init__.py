@@ -9,14 +9,18 @@ from .layers import (
     Dense,
     Dropout,
     Embedding,
+    EnsembleHeads,
+    EnsembleInput,
+    EnsembleMean,
     FeatureScale,
     Layer,
     MaskingNoise,
     ParametricActivation,
     PeriodicEmbedding,
+    PiecewiseLinearEmbedding,
     TiedDense,
 )
-from .losses import LOSSES, Loss
+from .losses import LOSSES, EnsembleLoss, Loss
 from .network import Sequential
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Optimizer, RMSProp
 from .predictor import Predictor
@@ -33,6 +37,10 @@ __all__ = [
     "Dense",
     "Dropout",
     "Embedding",
+    "EnsembleHeads",
+    "EnsembleInput",
+    "EnsembleLoss",
+    "EnsembleMean",
     "FeatureScale",
     "Layer",
     "Loss",
@@ -41,6 +49,7 @@ __all__ = [
     "Predictor",
     "ParametricActivation",
     "PeriodicEmbedding",
+    "PiecewiseLinearEmbedding",
     "RMSProp",
     "SGD",
     "Sequential",

@@ -29,6 +29,7 @@ __all__ = [
     "BinaryCrossEntropy",
     "SquaredError",
     "PoissonDeviance",
+    "EnsembleLoss",
     "LOSSES",
 ]
 
@@ -231,6 +232,70 @@ class PoissonDeviance(Loss):
     ``y log(y / exp(z)) - y + exp(z)``."""
 
     link = "exp"
+
+
+class EnsembleLoss(Loss):
+    """The mean of ``k`` ensemble members' losses, for a network whose
+    training output stacks the members' rows (see
+    :mod:`skdeep.nn.layers.ensemble`).
+
+    Given outputs ``Z`` of ``k * n`` rows for ``n`` targets, the targets and
+    sample weights are repeated for each member and ``loss`` evaluates all
+    rows at once: its weighted mean over the ``k * n`` rows is the mean of
+    the members' losses. Given ``n`` rows (the ensemble's prediction, as in
+    validation) it is ``loss`` itself.
+
+    Parameters
+    ----------
+    loss : Loss
+        The members' loss (its link, label smoothing and reporting are
+        kept).
+    k : int
+        Number of members.
+    """
+
+    def __init__(self, loss, k):
+        self.loss = loss
+        self.k = int(k)
+
+    @property
+    def link(self):
+        return self.loss.link
+
+    @property
+    def ops(self):
+        return self.loss.ops
+
+    @ops.setter
+    def ops(self, ops):
+        self.loss.ops = ops
+
+    @property
+    def label_smoothing(self):
+        return self.loss.label_smoothing
+
+    def output(self, Z):
+        return self.loss.output(Z)
+
+    def evaluate(self, Z, y):
+        return self.loss.evaluate(Z, y)
+
+    def reported(self, value, n_outputs):
+        return self.loss.reported(value, n_outputs)
+
+    def forward(self, Z, y, sample_weight=None):
+        if Z.shape[0] != y.shape[0]:
+            ops = self.loss.ops
+            y = ops.tile_rows(ops.asarray(y), self.k)
+            if sample_weight is not None:
+                sample_weight = ops.tile_rows(ops.asarray(sample_weight), self.k)
+        return self.loss.forward(Z, y, sample_weight)
+
+    def backward(self):
+        return self.loss.backward()
+
+    def __repr__(self):
+        return f"EnsembleLoss({self.loss!r}, k={self.k})"
 
 
 #: dict of str to Loss class: the losses by output link name.

@@ -22,9 +22,13 @@ from ..nn import (
     Dense,
     Dropout,
     Embedding,
+    EnsembleHeads,
+    EnsembleInput,
+    EnsembleMean,
     FeatureScale,
     ParametricActivation,
     PeriodicEmbedding,
+    PiecewiseLinearEmbedding,
     Sequential,
 )
 from ..train import (
@@ -102,9 +106,24 @@ def policies(*, verbose, validating, schedules, recipe=None):
     return callbacks
 
 
+def _numeric_embedding(n_continuous, embedding):
+    """The embedding layer of the continuous columns (None: as they are)."""
+    if embedding["kind"] == "periodic":
+        return PeriodicEmbedding(
+            n_continuous,
+            n_frequencies=embedding["n_frequencies"],
+            n_out=embedding["size"],
+            sigma=embedding["scale"],
+        )
+    if embedding["kind"] == "piecewise_linear":
+        return PiecewiseLinearEmbedding(embedding["bins"], n_out=embedding["size"])
+    return None
+
+
 def _input_layer(block_sizes, cardinalities, embedding):
-    """The first layer: periodic embeddings of the continuous columns, the
-    0/1 columns as they are, learned embeddings of the category codes.
+    """The first layer: embeddings of the continuous columns, the 0/1
+    columns as they are, learned embeddings of the category codes (code 0,
+    an unseen category, a neutral zero vector).
 
     Returns
     -------
@@ -115,22 +134,13 @@ def _input_layer(block_sizes, cardinalities, embedding):
     n_continuous, n_binary, n_codes = block_sizes
     blocks, width = [], n_binary
     if n_continuous:
-        if embedding["kind"] == "periodic":
-            layer = PeriodicEmbedding(
-                n_continuous,
-                n_frequencies=embedding["n_frequencies"],
-                n_out=embedding["size"],
-                sigma=embedding["scale"],
-            )
-            blocks.append((n_continuous, layer))
-            width += layer.n_outputs
-        else:
-            blocks.append((n_continuous, None))
-            width += n_continuous
+        layer = _numeric_embedding(n_continuous, embedding)
+        blocks.append((n_continuous, layer))
+        width += n_continuous if layer is None else layer.n_outputs
     if n_binary:
         blocks.append((n_binary, None))
     if n_codes:
-        layer = Embedding(cardinalities)
+        layer = Embedding(cardinalities, unknown_code=0)
         blocks.append((n_codes, layer))
         width += layer.n_outputs
     return Columns(blocks), width
@@ -146,10 +156,18 @@ def build_network(
     dropout,
     embedding,
     dtype,
+    n_heads=1,
+    link="identity",
     recipe=None,
     zero_output=None,
 ):
     """Build the network of a tabular estimator, not yet initialized.
+
+    ``Columns`` (embeddings) -> ``FeatureScale`` -> (``EnsembleInput``) ->
+    ``[Dense -> ParametricActivation -> Dropout]`` per hidden layer -> the
+    output: one Dense layer, or with ``n_heads > 1`` a head per member
+    (``EnsembleHeads``) and their mean (``EnsembleMean``) -- TabM's
+    parameter-efficient ensemble, its members sharing every hidden layer.
 
     Parameters
     ----------
@@ -167,9 +185,15 @@ def build_network(
     dropout : float
         Dropout rate after every hidden layer (0: none).
     embedding : dict
-        ``kind`` ('periodic' or None), ``n_frequencies``, ``size``, ``scale``.
+        ``kind`` ('periodic', 'piecewise_linear' or None), ``size``, and
+        ``n_frequencies`` and ``scale`` (periodic) or ``bins`` (piecewise
+        linear: the edges of each continuous column's bins).
     dtype : dtype
         Floating point type of the network.
+    n_heads : int, default=1
+        Members of the ensemble (1: a single network).
+    link : str, default="identity"
+        The output link, by which the members' outputs are averaged.
     recipe : TabularRecipe, default=None
         The fixed choices (None: :data:`RECIPE`).
     zero_output : bool, default=None
@@ -185,6 +209,8 @@ def build_network(
     zero_output = recipe.zero_output if zero_output is None else zero_output
     first, width = _input_layer(block_sizes, cardinalities, embedding)
     layers = [first, FeatureScale(width)] if recipe.feature_scale else [first]
+    if n_heads > 1:
+        layers.append(EnsembleInput(width, n_heads))
     hidden = list(hidden)
     for n_in, n_out in zip([width, *hidden[:-1]], hidden):
         unit = (
@@ -196,5 +222,12 @@ def build_network(
         if dropout:
             layers.append(Dropout(dropout))
     n_last = hidden[-1] if hidden else width
-    layers.append(Dense(n_last, n_outputs, "zeros" if zero_output else "he_uniform"))
+    init = "zeros" if zero_output else "he_uniform"
+    if n_heads > 1:
+        layers += [
+            EnsembleHeads(n_last, n_outputs, n_heads, init),
+            EnsembleMean(n_heads, link),
+        ]
+    else:
+        layers.append(Dense(n_last, n_outputs, init))
     return Sequential(layers, dtype=dtype)

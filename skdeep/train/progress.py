@@ -30,7 +30,7 @@ def load_tqdm():
         from tqdm.auto import tqdm
     except ImportError as error:
         raise ImportError(
-            "The progress bar needs tqdm: pip install 'skdeep[progress]'"
+            "The progress bar needs tqdm: pip install 'scikit-deep[progress]'"
         ) from error
     return tqdm
 

@@ -165,7 +165,7 @@ def test_missing_torch_is_reported(monkeypatch, data):
     monkeypatch.delitem(sys.modules, "torch")
     monkeypatch.delitem(sys.modules, "skdeep.backend._torch", raising=False)
     monkeypatch.setattr(sys, "meta_path", [_NoTorch(), *sys.meta_path])
-    with pytest.raises(ImportError, match=r"skdeep\[torch\]"):
+    with pytest.raises(ImportError, match=r"scikit-deep\[torch\]"):
         get_backend("cpu")
     model = MLPClassifier(device="cpu", max_iter=2)
     with pytest.raises(ImportError, match="PyTorch"):

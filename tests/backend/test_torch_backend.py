@@ -505,3 +505,18 @@ def test_adam_keeps_the_unnormalized_moments(ops):
     np.testing.assert_allclose(ops.to_numpy(m), g, rtol=1e-15)
     np.testing.assert_allclose(ops.to_numpy(v), g * g, rtol=1e-15)
     np.testing.assert_allclose(ops.to_numpy(params), -0.1 * np.sign(g), rtol=1e-15)
+
+
+@pytest.mark.parametrize("shape", [(5,), (5, 3)])
+def test_tile_rows(ops, dtype, shape):
+    X = _data(dtype, shape)
+    _check(ops, ops.tile_rows(ops.asarray(X), 3), NUMPY.tile_rows(X, 3), dtype)
+    np.testing.assert_array_equal(NUMPY.tile_rows(X, 3)[2 * 5 : 3 * 5], X)
+
+
+@pytest.mark.parametrize("name", ["softmax", "logistic", "identity", "exp"])
+def test_ensemble_mean(ops, dtype, name):
+    Z = _data(dtype, (4, 6, 3), scale=3.0)
+    Z[0, 0] = [60.0, -60.0, 35.0]  # far tails stay finite
+    expected = NUMPY.ensemble_mean(name, Z)
+    _check(ops, ops.ensemble_mean(name, ops.asarray(Z)), expected, dtype, True, 1e-6)

@@ -43,8 +43,10 @@ from .base import Layer
 from .dense import Dense
 from .dropout import Dropout
 from .embedding import Embedding, PeriodicEmbedding, default_embedding_dim
+from .ensemble import EnsembleHeads, EnsembleInput, EnsembleMean
 from .noise import MaskingNoise
 from .normalization import BatchNorm
+from .piecewise import PiecewiseLinearEmbedding
 from .tabular import Columns, FeatureScale, ParametricActivation
 from .tied import TiedDense
 
@@ -67,8 +69,12 @@ __all__ = [
     "FeatureScale",
     "ParametricActivation",
     "PeriodicEmbedding",
+    "PiecewiseLinearEmbedding",
     "Embedding",
     "Columns",
+    "EnsembleInput",
+    "EnsembleHeads",
+    "EnsembleMean",
     "default_embedding_dim",
     "ACTIVATIONS",
 ]

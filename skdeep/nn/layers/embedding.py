@@ -170,6 +170,11 @@ class Embedding(Layer):
     n_out : int or sequence of int, default=None
         Embedding size of every column, or of each column; None:
         :func:`default_embedding_dim` of each column's cardinality.
+    unknown_code : int or None, default=None
+        The code of a category unseen in training (0 in
+        :class:`~skdeep.TabularPreprocessor`'s codes): its vector starts at
+        zero, a neutral input, and no training row moves it. None: every
+        code's vector is drawn.
 
     Attributes
     ----------
@@ -191,8 +196,9 @@ class Embedding(Layer):
     fresh_output = True
     needs_input_grad = False
 
-    def __init__(self, cardinalities, n_out=None):
+    def __init__(self, cardinalities, n_out=None, unknown_code=None):
         super().__init__()
+        self.unknown_code = unknown_code
         self.cardinalities = [int(c) for c in cardinalities]
         if not self.cardinalities or min(self.cardinalities) < 1:
             raise ValueError("cardinalities must be a non-empty list of positive ints")
@@ -219,6 +225,9 @@ class Embedding(Layer):
     def initialize(self, rng):
         table = self.params["table"]
         table[...] = rng.standard_normal(table.shape)
+        if getattr(self, "unknown_code", None) is not None:
+            for view in self.tables():
+                view[self.unknown_code] = 0
 
     def tables(self):
         """The (cardinality, dim) table of each column: views of ``table``."""
