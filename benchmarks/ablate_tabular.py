@@ -2,7 +2,8 @@
 
 Fits ``TabularMLPClassifier``/``TabularMLPRegressor`` at their defaults
 ("full") and, for each variant, with one ingredient removed or changed, on
-the development suite of ``bench_tabular.py`` (same datasets and splits).
+the real tables of ``bench_tabular.py`` (``--suite real``, the default; or
+the generated suite, or all), with the same splits.
 Reports, per variant, the mean change of the primary metric against the full
 recipe (accuracy or R2, in points: x100), on how many datasets it is better
 or worse than the full recipe (beyond 0.1 point), the mean normalised error
@@ -16,9 +17,9 @@ changed (``feature_scale``, ``parametric``, ``zero_output``, ``missing``,
 
 Usage::
 
-    python benchmarks/ablate_tabular.py                  # every variant
-    python benchmarks/ablate_tabular.py --variants full no-periodic --splits 2
-    python benchmarks/ablate_tabular.py --max-rows 5000 --json ablation.json
+    python benchmarks/ablate_tabular.py --splits 2       # every variant
+    python benchmarks/ablate_tabular.py --variants full no-refit piecewise
+    python benchmarks/ablate_tabular.py --suite generated --max-rows 5000
 """
 
 import argparse
@@ -50,18 +51,17 @@ VARIANTS = {
     "no-missing-indicator": ({}, {"missing": "impute"}, "imputation only"),
     "no-dropout": ({"dropout": 0.0}, {}, "dropout=0"),
     "all-onehot": ({"max_onehot": 10**6}, {}, "no category embeddings"),
-    "budget-2000": ({}, {"budget_steps": 2000}, "'auto' = 2,000 steps"),
-    # combinations of the changes the single ablations favoured
-    "b2000+onehot256": (
-        {"max_onehot": 256},
-        {"budget_steps": 2000},
-        "2,000 steps, one-hot up to 256",
+    "budget-4000": ({}, {"budget_steps": 4000}, "'auto' = 4,000 steps"),
+    # the ingredients added for real tables
+    "no-refit": ({"refit": False}, {}, "no refit: 20% of the rows never train"),
+    "refit-same": ({}, {"refit_schedule": "same"}, "refit along the schedule"),
+    "piecewise": (
+        {"numerical_embedding": "piecewise_linear"},
+        {},
+        "piecewise-linear embeddings",
     ),
-    "b2000+onehot256+beta2": (
-        {"max_onehot": 256, "beta_2": 0.999},
-        {"budget_steps": 2000},
-        "... and beta_2=0.999",
-    ),
+    "heads-4": ({"n_heads": 4}, {}, "an ensemble of 4 heads"),
+    "heads-8": ({"n_heads": 8}, {}, "an ensemble of 8 heads"),
 }
 
 
@@ -151,8 +151,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
     parser.add_argument("--datasets", nargs="+", default=None)
+    parser.add_argument(
+        "--suite", choices=["generated", "real", "all"], default="real"
+    )
     parser.add_argument("--splits", type=int, default=1)
-    parser.add_argument("--max-rows", type=int, default=5000)
+    parser.add_argument("--max-rows", type=int, default=None)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
@@ -161,7 +164,8 @@ def main():
     print(f"splits: {args.splits}, max rows: {args.max_rows}, threads: {args.threads}")
     records = []
     with threadpool_limits(args.threads):
-        for dataset in suite.build(args.datasets, args.max_rows):
+        names = args.datasets or suite.available_names(args.suite)
+        for dataset in suite.build(names, args.max_rows):
             for seed in range(args.splits):
                 train, test = suite.split_rows(dataset, seed)
                 row = []

@@ -1,6 +1,6 @@
 """skdeep: deep feedforward neural-network estimators for scikit-learn."""
 
-from . import _legacy
+from . import _legacy, onnx
 from .display import TrainingHistoryDisplay
 from .estimators import (
     Autoencoder,
@@ -17,6 +17,7 @@ from .preprocessing import TabularPreprocessor
 __version__ = "0.1.0"
 
 _legacy.install()  # models pickled by 0.1.0 name its module paths
+onnx.install()  # skl2onnx converts skdeep's estimators once it is imported
 
 __all__ = [
     "Autoencoder",

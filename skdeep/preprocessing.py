@@ -1,10 +1,10 @@
 """TabularPreprocessor: a raw table to the float matrix of a tabular network."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -58,8 +58,9 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     rare ones falls to the 5-95 spread or the std, and a constant or
     all-missing column becomes a column of zeros. With
     ``missing='indicator'`` each numeric column that had missing values in
-    training also gets a 0/1 indicator column (``MissingIndicator`` with
-    ``features='missing-only'``). Infinite values raise a ValueError.
+    training also gets a 0/1 indicator column (as scikit-learn's
+    ``MissingIndicator`` with ``features='missing-only'``; listed in
+    ``indicated_``). Infinite values raise a ValueError.
 
     **Categorical columns** are read by value as strings: numbers in a
     canonical form (``1``, ``1.0`` and ``'1'`` are the category ``'1'``;
@@ -144,9 +145,10 @@ default=(25.0, 75.0)
     scale_ : ndarray of shape (`n_numeric_`,)
         Scale of each numeric column (positive).
 
-    imputer_ : SimpleImputer or None
-        The fitted median imputer (and missing indicator) of the numeric
-        columns; None without numeric columns.
+    indicated_ : ndarray of int
+        Indices, among the numeric columns, of those with a missing value in
+        training: each gets a 0/1 indicator column with
+        ``missing='indicator'`` (empty with ``'impute'``).
 
     categories_ : list of ndarray
         Training categories of each categorical column in input order: the
@@ -231,8 +233,8 @@ default=(25.0, 75.0)
             validate_data(self, X, reset=reset, skip_check_array=True)
             if X.shape[0] < 1:
                 raise ValueError(f"Found 0 sample(s) (shape={X.shape}).")
+            check_column_dtypes(X)
             if reset:
-                check_column_dtypes(X)
                 self.is_categorical_ = np.array(
                     [is_categorical_dtype(dtype) for dtype in X.dtypes], dtype=bool
                 )
@@ -241,7 +243,10 @@ default=(25.0, 75.0)
             X_num = None
             if numeric.size:
                 X_num = check_array(
-                    X.iloc[:, numeric], dtype=_FLOATS, ensure_all_finite="allow-nan"
+                    X.iloc[:, numeric],
+                    dtype=_FLOATS,
+                    ensure_all_finite="allow-nan",
+                    input_name="X",
                 )
             return X_num, [as_categories(X.iloc[:, j]) for j in categorical]
         # an array: object columns holding non-numbers are categorical
@@ -273,24 +278,23 @@ default=(25.0, 75.0)
     # -------------------------------------------------------------- fit
     def _fit_numeric(self, X):
         self.n_numeric_ = 0 if X is None else X.shape[1]
-        self.imputer_ = None
         self.center_ = np.zeros(self.n_numeric_)
         self.scale_ = np.ones(self.n_numeric_)
+        self.indicated_ = np.zeros(0, dtype=np.intp)
         self.bins_ = None if self.n_bins is None else []
         if X is None:
             return 0
-        self.imputer_ = SimpleImputer(
-            strategy="median",
-            add_indicator=self.missing == "indicator",
-            keep_empty_features=True,
-        ).fit(X)
-        self.center_ = self.imputer_.statistics_.astype(np.float64)
         X = X.astype(np.float64)
+        missing = np.isnan(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+            self.center_ = np.nan_to_num(np.nanmedian(X, axis=0), nan=0.0)
+        if self.missing == "indicator":
+            self.indicated_ = np.flatnonzero(missing.any(axis=0))
         self.scale_ = robust_scale(X, self.quantile_range)
         if self.n_bins is not None:
             self.bins_ = [quantile_bins(v, self.n_bins) for v in self._scaled(X).T]
-        indicator = self.imputer_.indicator_
-        return 0 if indicator is None else indicator.features_.size
+        return self.indicated_.size
 
     def _scaled(self, X):
         """Numeric values on the output scale (NaN stays NaN)."""
@@ -379,9 +383,11 @@ default=(25.0, 75.0)
         X_num, cats = self._split(X, reset=False)
         blocks, binary = [], []
         if X_num is not None:
-            out = self.imputer_.transform(X_num).astype(np.float64)
-            blocks.append(self._scaled(out[:, : self.n_numeric_]))
-            binary.append(out[:, self.n_numeric_ :])
+            values = X_num.astype(np.float64)
+            missing = np.isnan(values)
+            imputed = np.where(missing, self.center_, values)
+            blocks.append(self._scaled(imputed))
+            binary.append(missing[:, self.indicated_].astype(np.float64))
         onehot = np.isin(np.flatnonzero(self.is_categorical_), self.onehot_features_)
         if self.onehot_encoder_ is not None:
             binary.append(self.onehot_encoder_.transform(_columns(cats, onehot)))
@@ -421,10 +427,8 @@ default=(25.0, 75.0)
         check_is_fitted(self)
         names = np.asarray(_check_feature_names_in(self, input_features), dtype=object)
         out = list(names[self.numeric_features_])
-        if self.imputer_ is not None and self.imputer_.indicator_ is not None:
-            numeric = names[self.numeric_features_]
-            indicated = numeric[self.imputer_.indicator_.features_]
-            out += [f"missingindicator_{name}" for name in indicated]
+        indicated = names[self.numeric_features_][self.indicated_]
+        out += [f"missingindicator_{name}" for name in indicated]
         if self.onehot_encoder_ is not None:
             out += list(
                 self.onehot_encoder_.get_feature_names_out(names[self.onehot_features_])

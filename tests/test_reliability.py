@@ -559,6 +559,50 @@ def test_skops_round_trip_trusts_only_skdeep_types(make):
     np.testing.assert_array_equal(restored.predict(X4), est.predict(X4))
 
 
+def _skops_models():
+    import pandas as pd
+
+    from skdeep import (
+        Autoencoder,
+        TabularMLPClassifier,
+        TabularMLPRegressor,
+        TabularPreprocessor,
+    )
+
+    frame = pd.DataFrame(X4, columns=list("abcd")).assign(
+        color=pd.Categorical(np.array(["red", "green", "blue"])[Y3])
+    )
+    frame.loc[::7, "a"] = np.nan
+    tabular = dict(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    return [
+        (fitted_classifier(), X4),
+        (fitted_regressor(), X4),
+        (Autoencoder((2,), max_iter=3, random_state=0).fit(X4), X4),
+        (TabularMLPClassifier(**tabular, n_heads=2).fit(frame, Y3), frame),
+        (
+            TabularMLPRegressor(
+                **tabular, numerical_embedding="piecewise_linear"
+            ).fit(frame, Y_REG),
+            frame,
+        ),
+        (TabularPreprocessor(n_bins=4).fit(frame), frame),
+    ]
+
+
+def test_skops_recipe_of_the_readme_for_every_estimator(tmp_path):
+    sio = pytest.importorskip("skops.io")
+    for model, X in _skops_models():
+        path = tmp_path / "model.skops"
+        sio.dump(model, path)
+        untrusted = sio.get_untrusted_types(file=path)
+        assert all(name.startswith("skdeep.") for name in untrusted), untrusted
+        loaded = sio.load(path, trusted=untrusted)
+        method = "transform" if hasattr(model, "transform") else "predict"
+        np.testing.assert_array_equal(
+            getattr(loaded, method)(X), getattr(model, method)(X)
+        )
+
+
 def test_fitted_state_holds_only_the_model():
     """No caches, scratch or gradient buffers, generators, callbacks or
     open resources survive fit: the pickle is the parameters, the Adam

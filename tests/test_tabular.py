@@ -71,7 +71,7 @@ def mixed_table(n=600, seed=0, regression=False):
 
 def test_dataframe_with_categories_and_missing_values():
     X, y = mixed_table()
-    clf = TabularMLPClassifier(random_state=0, max_iter=30, max_onehot=8)
+    clf = TabularMLPClassifier(random_state=0, max_iter=60, max_onehot=8)
     clf.fit(X[:400], y[:400])
     assert clf.preprocessor_.block_sizes_[2] == 1  # city: an embedding
     accuracy = clf.score(X[400:], y[400:])
@@ -102,21 +102,22 @@ def test_reproducible_with_random_state():
 
 def test_schedules_and_best_epoch():
     X, y = make_classification(400, 8, random_state=0)
-    clf = TabularMLPClassifier(**SMALL, random_state=0).fit(X, y)
+    clf = TabularMLPClassifier(**SMALL, refit=False, random_state=0).fit(X, y)
     assert clf.n_iter_ == 40  # a fixed budget: all epochs run
     rates = clf.learning_rate_curve_
     assert rates[0] < rates[2]  # warmup
     assert rates[-1] < 0.05 * max(rates)  # cosine decay towards 0
     assert len(clf.validation_scores_) == 40
-    flat = TabularMLPClassifier(**SMALL, random_state=0, schedules=False).fit(X, y)
+    flat = TabularMLPClassifier(**SMALL, random_state=0, schedules=False)
+    flat.fit(X, y)
     assert len(set(flat.learning_rate_curve_)) == 1
 
 
 def test_the_best_validation_epoch_is_kept():
     # few rows, many noise features: it overfits
     X, y = make_regression(200, 40, n_informative=3, noise=100, random_state=0)
-    reg = TabularMLPRegressor(**SMALL, dropout=0.0, random_state=0).fit(X, y)
-    scores = reg.validation_scores_
+    reg = TabularMLPRegressor(**SMALL, dropout=0.0, refit=False, random_state=0)
+    scores = reg.fit(X, y).validation_scores_
     best = int(np.argmax(scores))
     assert scores[-1] < scores[best] - 0.1  # restoring matters
     # the rows the estimator held out (its split is seeded by random_state)
@@ -168,7 +169,8 @@ def test_preprocessing_sees_the_training_rows_only():
         {"x": rng.normal(size=200), "id": [f"c{i}" for i in range(200)]}
     )
     y = (X["x"] > 0).astype(int).to_numpy()
-    clf = TabularMLPClassifier(**SMALL, max_onehot=2, random_state=0).fit(X, y)
+    clf = TabularMLPClassifier(**SMALL, max_onehot=2, refit=False, random_state=0)
+    clf.fit(X, y)
     train, val = split_indices(200, 0.2, y, 0)
     seen = set(clf.preprocessor_.categories_[0])
     assert seen == {f"c{i}" for i in train}  # none of the 40 validation rows
@@ -209,3 +211,38 @@ def test_ensemble_of_heads_learns(embedding):
     proba = clf.predict_proba(X[400:])
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-10)
     assert len(clf.coefs_) == 3  # the shared layers; the heads are not listed
+
+
+def test_messages_name_the_estimator_and_the_parameter():
+    X, y = mixed_table(40)
+    with pytest.raises(ValueError, match="validation_fraction=0.2 of n_samples=4"):
+        TabularMLPClassifier().fit(X[:4], y[:4])
+    with pytest.raises(ValueError, match=r"only one class: 0\.0\.$"):
+        TabularMLPClassifier().fit(X, np.zeros(40))
+    clf = TabularMLPClassifier(**SMALL, random_state=0).fit(X, y)
+    with pytest.warns(UserWarning, match="feature names") as record:
+        clf.predict(X.to_numpy())
+    names = [str(w.message) for w in record if "feature names" in str(w.message)]
+    assert len(names) == 1 and "TabularMLPClassifier" in names[0]
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        clf.predict(X.assign(x1=np.inf))
+    with pytest.raises(ValueError, match="neither numeric nor categorical"):
+        clf.predict(X.assign(x1=pd.Timestamp("2020-01-01")))
+
+
+def test_refit_trains_on_every_row_up_to_the_best_epoch():
+    X, y = make_regression(200, 40, n_informative=3, noise=100, random_state=0)
+    selection = TabularMLPRegressor(**SMALL, dropout=0.0, refit=False, random_state=0)
+    selection.fit(X, y)
+    best = int(np.argmax(selection.validation_scores_)) + 1
+    reg = TabularMLPRegressor(**SMALL, dropout=0.0, random_state=0).fit(X, y)
+    assert reg.n_iter_ == best < 40  # the best epoch's number of epochs
+    # the record: the selection's epochs with their scores, then the refit's
+    assert reg.validation_scores_ == selection.validation_scores_
+    assert len(reg.history_) == 40 + best
+    assert all(r["valid_score"] is None for r in reg.history_[40:])
+    assert reg.preprocessor_.n_features_in_ == 40 and reg.t_ == 160 * 40 + 200 * best
+    # the schedules follow the selection's budget: the same rates, epoch by epoch
+    np.testing.assert_allclose(
+        reg.learning_rate_curve_[40:], selection.learning_rate_curve_[:best]
+    )

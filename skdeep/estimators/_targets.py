@@ -23,9 +23,10 @@ __all__ = ["ClassifierNet", "RegressorNet"]
 
 
 def _one_class_error(classes, name):
+    label = classes[0].item() if hasattr(classes[0], "item") else classes[0]
     return ValueError(
         f"{name} needs samples of at least 2 classes in the data, but the "
-        f"data contains only one class: {classes[0]!r}."
+        f"data contains only one class: {label!r}."
     )
 
 

@@ -32,6 +32,7 @@ from ..nn import (
     Sequential,
 )
 from ..train import (
+    Callback,
     CosineLearningRate,
     DropoutSchedule,
     EarlyStopping,
@@ -39,7 +40,14 @@ from ..train import (
     WeightDecaySchedule,
 )
 
-__all__ = ["RECIPE", "TabularRecipe", "build_network", "epoch_budget", "policies"]
+__all__ = [
+    "RECIPE",
+    "StopAfter",
+    "TabularRecipe",
+    "build_network",
+    "epoch_budget",
+    "policies",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,11 @@ class TabularRecipe:
         The output layer starts at zero (else He-uniform).
     missing : str, default="indicator"
         The preprocessor's handling of missing values.
+    refit_schedule : {"compressed", "same"}, default="compressed"
+        How a refit on every row trains for the best epoch's number of
+        epochs ``e``: with the schedules over those ``e`` epochs
+        ("compressed", so the learning rate ends at 0), or along the
+        selection run's schedules, stopping after ``e`` epochs ("same").
     """
 
     lr_shape: str = "cos"
@@ -72,6 +85,7 @@ class TabularRecipe:
     parametric: bool = True
     zero_output: bool = True
     missing: str = "indicator"
+    refit_schedule: str = "compressed"
 
 
 #: TabularRecipe: the recipe the tabular estimators follow.
@@ -88,15 +102,18 @@ def epoch_budget(max_iter, n_samples, batch_size, recipe=None):
     return int(min(256, max(16, round(recipe.budget_steps / steps_per_epoch))))
 
 
-def policies(*, verbose, validating, schedules, recipe=None):
+def policies(*, verbose, validating, schedules, stop_after=None, recipe=None):
     """The callbacks of a fit: the per-epoch rows, the best validation
-    epoch kept (no early stop: the budget runs out), and with
-    ``schedules`` those of the learning rate, dropout and weight decay."""
+    epoch kept (no early stop: the budget runs out, or ``stop_after``
+    epochs of it), and with ``schedules`` those of the learning rate,
+    dropout and weight decay over the budget."""
     recipe = RECIPE if recipe is None else recipe
     callbacks = [
         EpochLogger(verbose),
         EarlyStopping(math.inf, 0.0, restore_best=validating),
     ]
+    if stop_after is not None:
+        callbacks.append(StopAfter(stop_after))
     if schedules:
         callbacks += [
             CosineLearningRate(warmup=recipe.warmup, kind=recipe.lr_shape),
@@ -104,6 +121,19 @@ def policies(*, verbose, validating, schedules, recipe=None):
             WeightDecaySchedule(kind="flat_cos"),
         ]
     return callbacks
+
+
+class StopAfter(Callback):
+    """Stop training after ``epochs`` epochs of the run (the schedules still
+    span the run's whole budget): a refit that follows the path of the
+    selection run up to its best epoch."""
+
+    def __init__(self, epochs):
+        self.epochs = int(epochs)
+
+    def on_epoch_end(self, trainer):
+        if trainer.epoch >= self.epochs:
+            trainer.stop = True
 
 
 def _numeric_embedding(n_continuous, embedding):

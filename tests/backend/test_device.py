@@ -190,3 +190,27 @@ def test_prediction_falls_back_to_numpy_when_the_device_is_gone(data, monkeypatc
     np.testing.assert_allclose(loaded.predict_proba(X[:5]), expected[:5], rtol=1e-12)
     assert calls == ["cpu"]  # looked for once: the predictor is kept
     assert get_backend(None) is NUMPY
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"n_heads": 4},
+        {"n_heads": 3, "numerical_embedding": "piecewise_linear", "n_bins": 6},
+    ],
+    ids=repr,
+)
+def test_tabular_training_matches_numpy(data, device, params):
+    from skdeep import TabularMLPClassifier
+
+    X, y = data
+    params = {"hidden_layer_sizes": (16, 16), "dtype": "float64", **params}
+    on_numpy, on_device = _fit_pair(TabularMLPClassifier, X, y, device, **params)
+    assert on_device.n_iter_ == on_numpy.n_iter_
+    np.testing.assert_allclose(
+        on_device.predict_proba(X), on_numpy.predict_proba(X), rtol=1e-8, atol=1e-10
+    )
+    for W_device, W_numpy in zip(on_device.coefs_, on_numpy.coefs_):
+        np.testing.assert_allclose(W_device, W_numpy, rtol=1e-7, atol=1e-9)
