@@ -123,7 +123,11 @@ def categories_as_strings(X):
     if not isinstance(X, pd.DataFrame):
         return X
     columns = list(X.select_dtypes(exclude="number").columns)
-    return X.astype({c: str for c in columns}) if columns else X
+    if not columns:
+        return X
+    return X.astype({c: object for c in columns}).fillna(
+        {c: "nan" for c in columns}
+    ).astype({c: str for c in columns})
 
 
 @dataclass

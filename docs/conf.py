@@ -1,6 +1,7 @@
 """Sphinx configuration of skdeep's documentation.
 
-Build (offline: no intersphinx, no remote assets)::
+Build (offline: scikit-learn's inventory is a shipped copy, MathJax is
+copied into the site, no remote assets)::
 
     pip install ".[docs]"
     python -m sphinx -W --keep-going -b html docs docs/_build/html
@@ -26,9 +27,9 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import skdeep  # noqa: E402
+import skdeep.backend  # noqa: E402
 import skdeep.model_selection  # noqa: E402
 import skdeep.nn  # noqa: E402
-import skdeep.backend  # noqa: E402
 import skdeep.train  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -46,10 +47,24 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.viewcode",
+    "sphinx.ext.mathjax",
+    # MathJax copied into the site: formulas render offline
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
 ]
+
+# Links into scikit-learn's documentation from a copy of its inventory
+# (docs/_intersphinx/make_sklearn_inventory.py writes it): no network.
+intersphinx_mapping = {
+    "sklearn": (
+        "https://scikit-learn.org/stable/",
+        str(HERE / "_intersphinx" / "sklearn.inv"),
+    ),
+}
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
@@ -164,6 +179,10 @@ html_theme_options = {
 html_sidebars = {
     "index": [],
     "user_guide": [],
+    "tabular": [],
+    "backends": [],
+    "scaling": [],
+    "onnx": [],
     "auto_examples/plot_*": [],
     "migration": [],
     "benchmarks": [],
@@ -180,6 +199,7 @@ PUBLIC_MODULES = {
     "skdeep.nn": skdeep.nn,
     "skdeep.train": skdeep.train,
     "skdeep.backend": skdeep.backend,
+    "skdeep.onnx": skdeep.onnx,
 }
 UNDOCUMENTED_OK = {"skdeep.__version__"}
 
@@ -251,29 +271,22 @@ def check_lower_level_docstrings(app):
 def skip_member(app, what, name, obj, skip, options):
     if SKIPPED_MEMBERS.match(name):
         return True
-    # Fitted attributes are properties (views of the training state); the
-    # class docstring's Attributes section documents them already.
-    if what == "class" and isinstance(obj, property) and name.endswith("_"):
-        return True
+    # Fitted attributes that are properties (views of the training state)
+    # are documented as members too: the Attributes section links to them.
     return None
 
 
 SKLEARN_XREF = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<([^>]*)>)?`")
-SKLEARN_MATH = re.compile(r":math:`([^`]*)`")
 
 
 def unlink_sklearn_xrefs(app, what, name, obj, options, lines):
     """Methods inherited from scikit-learn (``score``, ``get_params``, ...)
     refer to labels and glossary terms of scikit-learn's own documentation,
-    which this offline build cannot link to: keep their text only. Their
-    inline math becomes literal text, so that no page needs MathJax (a
-    remote script)."""
+    which the shipped inventory (classes and functions only) cannot
+    resolve: keep their text only."""
     if getattr(obj, "__module__", "").startswith("sklearn."):
         lines[:] = [
-            SKLEARN_MATH.sub(
-                r"``\1``",
-                SKLEARN_XREF.sub(lambda m: m.group(1) or m.group(2), line),
-            )
+            SKLEARN_XREF.sub(lambda m: m.group(1) or m.group(2), line)
             for line in lines
         ]
 

@@ -60,7 +60,7 @@ classes = np.unique(y_val)
 # -----------------
 # Each pass calls ``partial_fit`` once per chunk (``classes`` is required on
 # the first call). After the pass, the held-out chunk is scored; the best
-# model so far is kept with :func:`copy.deepcopy` (``pickle`` works too), and
+# model so far is kept with ``copy.deepcopy`` (``pickle`` works too), and
 # the loop stops after ``patience`` passes without improvement.
 model = MLPClassifier(
     hidden_layer_sizes=(128, 128),

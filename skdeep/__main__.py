@@ -64,11 +64,21 @@ def main(argv=None):
     ours = MLPClassifier(
         early_stopping=True, random_state=0, verbose=True, progress_bar=False
     )
-    print(f"skdeep {__version__} MLPClassifier, epoch by epoch:")
+    print(
+        f"skdeep {__version__} MLPClassifier, epoch by epoch. Each row: the "
+        "training loss; the loss\nand accuracy ('valid score') on the 10% of "
+        "the training rows held out for early\nstopping; the learning rate; "
+        "the epoch's seconds; '*' marks the best validation\nscore so far, "
+        "whose weights are kept at the end.\n"
+    )
     results = [("skdeep MLPClassifier", *_run(ours, *split))]
     theirs = SklearnMLPClassifier(early_stopping=True, random_state=0)
     results.append(("sklearn MLPClassifier", *_run(theirs, *split)))
-    print(f"\n{'model':<26}{'accuracy':>10}{'fit time':>11}{'epochs':>8}")
+    print(
+        "\nBoth on the held-out digits (accuracy), with their fit times and "
+        "epochs run:"
+    )
+    print(f"{'model':<26}{'accuracy':>10}{'fit time':>11}{'epochs':>8}")
     for name, accuracy, seconds, epochs in results:
         print(f"{name:<26}{accuracy:>10.4f}{seconds:>10.2f}s{epochs:>8d}")
     print("\n" + _save_figure(ours, args.figure))

@@ -277,12 +277,15 @@ default='silu'
         Base ``g`` of the parametric activations ``x + a (g(x) - x)``, one
         learned ``a`` per unit (starting at 1: ``g``).
 
-    numerical_embedding : {'periodic'} or None, default='periodic'
+    numerical_embedding : {'periodic', 'piecewise_linear'} or None, \
+default='periodic'
         'periodic': each continuous feature enters as itself and
         ``embedding_size`` ReLU units of a learned linear map of
         ``cos(2 pi (c x + b))`` for ``n_frequencies`` learned frequencies
-        ``c`` (initialized with standard deviation ``frequency_scale``). None: the
-        scaled feature only.
+        ``c`` (initialized with standard deviation ``frequency_scale``).
+        'piecewise_linear': as itself and ``embedding_size`` outputs of a
+        learned linear map of its piecewise-linear encoding over ``n_bins``
+        quantile bins of the training rows. None: the scaled feature only.
 
     n_frequencies : int, default=16
         Frequencies per continuous feature.
@@ -291,8 +294,22 @@ default='silu'
         Standard deviation of the initial frequencies, on the scale of the
         preprocessed features (robust-scaled, smoothly clipped to (-3, 3)).
 
+    n_bins : int, default=16
+        Quantile bins of each continuous feature's piecewise-linear
+        embedding (fewer where the feature has fewer distinct values).
+
     embedding_size : int, default=8
-        Outputs of each continuous feature's periodic embedding.
+        Outputs of each continuous feature's embedding.
+
+    n_heads : int, default=1
+        Members of a parameter-efficient ensemble (TabM's, in BatchEnsemble
+        form): the members share every hidden layer, each scales the input
+        by its own learned factors (starting as random signs) and has an
+        output head of its own; training minimizes the mean of their losses
+        and predictions average their probabilities (classifier) or outputs
+        (regressor). 1: a single network. Fit and prediction cost grow
+        about linearly with the members (see the user guide's "Neural
+        networks on tables").
 
     max_onehot : int, default=256
         Categorical columns with at most this many categories (missing
@@ -327,8 +344,17 @@ default='silu'
 
     validation_fraction : float, default=0.2
         Fraction of the rows held out (stratified for classification) to
-        choose the best epoch, whose weights are kept. 0: no validation,
-        the last epoch's weights are kept.
+        choose the best epoch; the preprocessing is fitted on the other
+        rows. 0: no validation, every row trains and the last epoch's
+        weights are kept.
+
+    refit : bool, default=True
+        After choosing the best epoch ``e`` on the validation rows, fit the
+        preprocessing and a new network on every row for ``e`` epochs (the
+        schedules over those epochs) and keep the last: no row is wasted.
+        False: keep the best epoch's weights, trained without the
+        validation rows. ``history_`` records both runs, the refit's epochs
+        last (without validation).
 
     beta_1 : float, default=0.9
         Adam's decay rate of the first moment.

@@ -108,12 +108,12 @@ class FittedModel:
     # ----------------------------------------------------------- weights
     @property
     def coefs_(self):
-        """list of ndarray: weight matrix of each layer, shape (n_in, n_out).
+        """The weight matrix of each layer, of shape (n_in, n_out).
 
-        Views of the model's weights (the same list at each access until
-        the model changes). Assigning a list of arrays of the same shapes
-        (or one item) replaces the weights, e.g. to load weights or set a
-        custom initialization before a warm start.
+        list of ndarray: views of the model's weights (the same list at each
+        access until the model changes). Assigning a list of arrays of the
+        same shapes (or one item) replaces the weights, e.g. to load weights
+        or set a custom initialization before a warm start.
         """
         return self._layer_list("coefs_")
 
@@ -123,9 +123,11 @@ class FittedModel:
 
     @property
     def intercepts_(self):
-        """list of ndarray: bias vector of each layer, shape (n_out,).
+        """The bias vector of each layer, of shape (n_out,).
 
-        Views of the model's biases; assignable like ``coefs_``.
+        list of ndarray: views of the model's biases; assignable like
+        ``coefs_``. A layer followed by batch normalization has no bias: its
+        entry is a read-only zero vector.
         """
         return self._layer_list("intercepts_")
 
@@ -245,25 +247,28 @@ class FittedModel:
 
     @property
     def history_(self):
-        """list of dict: one record per epoch of every call: ``epoch``,
-        ``train_loss``, ``valid_loss`` and ``valid_score`` (None when not
-        validating), ``learning_rate`` and ``seconds``."""
+        """One record per epoch of every call, as a dict.
+
+        list of dict: ``epoch``, ``train_loss``, ``valid_loss`` and
+        ``valid_score`` (None when not validating), ``learning_rate`` and
+        ``seconds``.
+        """
         return [dict(record) for record in self._fitted_state("history_").history]
 
     @property
     def loss_curve_(self):
-        """list of float: training loss of every epoch."""
+        """The training loss of every epoch."""
         return self._fitted_state("loss_curve_").column("train_loss")
 
     @property
     def learning_rate_curve_(self):
-        """list of float: learning rate in effect during each epoch."""
+        """The learning rate in effect during each epoch."""
         return self._fitted_state("learning_rate_curve_").column("learning_rate")
 
     @property
     def validation_scores_(self):
-        """list of float or None: validation score of every validated epoch
-        (None without early stopping)."""
+        """The validation score of every validated epoch, None without
+        validation."""
         state = self._fitted_state("validation_scores_")
         if state.monitor != "valid_score":
             return None
@@ -271,8 +276,7 @@ class FittedModel:
 
     @property
     def best_validation_score_(self):
-        """float or None: best validation score (None without early
-        stopping)."""
+        """The best validation score, None without validation."""
         state = self._fitted_state("best_validation_score_")
         if state.monitor != "valid_score":
             return None
@@ -280,7 +284,7 @@ class FittedModel:
 
     @property
     def best_loss_(self):
-        """float or None: lowest training loss (None with early stopping)."""
+        """The lowest training loss, None with validation."""
         state = self._fitted_state("best_loss_")
         if state.monitor != "train_loss":
             return None

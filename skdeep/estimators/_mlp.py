@@ -282,8 +282,11 @@ class MLP(NeuralEstimator):
     # ---------------------------------------------------------- fitted
     @property
     def batch_norm_params_(self):
-        """list of dict: per hidden layer with ``batch_norm=True``, views of
-        ``gamma``, ``beta``, ``running_mean`` and ``running_var``."""
+        """Views of each batch-normalized layer's parameters and statistics.
+
+        list of dict: per hidden layer with ``batch_norm=True``, views of
+        ``gamma``, ``beta``, ``running_mean`` and ``running_var``.
+        """
         network = self._fitted_network()
         if not recipe.has_batch_norm(network):
             raise AttributeError("batch_norm_params_ exists only with batch_norm=True")

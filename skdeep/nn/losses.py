@@ -237,7 +237,7 @@ class PoissonDeviance(Loss):
 class EnsembleLoss(Loss):
     """The mean of ``k`` ensemble members' losses, for a network whose
     training output stacks the members' rows (see
-    :mod:`skdeep.nn.layers.ensemble`).
+    :class:`~skdeep.nn.EnsembleInput`).
 
     Given outputs ``Z`` of ``k * n`` rows for ``n`` targets, the targets and
     sample weights are repeated for each member and ``loss`` evaluates all

@@ -268,7 +268,7 @@ class CosineLearningRate(ParameterSchedule):
 
 
 class DropoutSchedule(ParameterSchedule):
-    """Dropout rate of every :class:`~skdeep.nn.layers.Dropout` layer of the
+    """Dropout rate of every :class:`~skdeep.nn.Dropout` layer of the
     network: ``base * f(t)``, ``f`` the shape ``kind``.
 
     The default, RealMLP's ``"flat_cos"``, keeps the rate for the first half

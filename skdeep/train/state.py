@@ -53,7 +53,7 @@ class Checkpoint:
     optimizer : Optimizer or None
         The optimizer of that moment (a later run may replace it).
     optimizer_state : dict or None
-        A copy of its state (:meth:`Optimizer.get_state`).
+        A copy of its state (:meth:`skdeep.nn.Optimizer.get_state`).
     n_epochs : int
         The length of the history then.
     scalars : dict
@@ -99,7 +99,7 @@ class TrainState:
     best_epoch : int or None
         Epoch (as in ``history``) that reached it.
     best_params : tuple of ndarray or None
-        The network's state (:meth:`Sequential.get_state`) at the end of
+        The network's state (:meth:`skdeep.nn.Sequential.get_state`) at the end of
         ``best_epoch``, once a later epoch has changed the parameters.
     last_improvement : float
         How much the last epoch improved on the previous best (positive is

@@ -169,7 +169,7 @@ class Embedding(Layer):
         Number of categories of each input column.
     n_out : int or sequence of int, default=None
         Embedding size of every column, or of each column; None:
-        :func:`default_embedding_dim` of each column's cardinality.
+        ``default_embedding_dim`` of each column's cardinality.
     unknown_code : int or None, default=None
         The code of a category unseen in training (0 in
         :class:`~skdeep.TabularPreprocessor`'s codes): its vector starts at
