@@ -61,7 +61,7 @@ VARIANTS = {
         "piecewise-linear embeddings",
     ),
     "heads-4": ({"n_heads": 4}, {}, "an ensemble of 4 heads"),
-    "heads-8": ({"n_heads": 8}, {}, "an ensemble of 8 heads"),
+    "heads-8-no-refit": ({"n_heads": 8, "refit": False}, {}, "8 heads, no refit"),
 }
 
 

@@ -11,6 +11,8 @@ HistGradientBoostingRegressor and with a plain MLP behind the usual
 preprocessing pipeline.
 """
 
+# sphinx_gallery_thumbnail_number = 2
+
 # %%
 # A table like real ones
 # ----------------------
@@ -128,8 +130,8 @@ names = list(results)
 ax.barh(names, [results[name][0] for name in names], color="tab:blue")
 for i, name in enumerate(names):
     r2, seconds = results[name]
-    ax.text(r2, i, f" {r2:.3f} ({seconds:.1f} s)", va="center")
-ax.set_xlim(0, 1.15)
+    ax.text(0.02, i, f"{r2:.3f} ({seconds:.1f} s)", va="center", color="white")
+ax.set_xlim(0, 1)
 ax.set_xlabel("test R2")
 fig.tight_layout()
 plt.show()
