@@ -1,6 +1,7 @@
 """skdeep: deep feedforward neural-network estimators for scikit-learn."""
 
 from . import _legacy, onnx
+from .backend.threads import config_context, get_config, set_config
 from .display import TrainingHistoryDisplay
 from .estimators import (
     Autoencoder,
@@ -29,6 +30,9 @@ __all__ = [
     "TabularPreprocessor",
     "TrainingHistoryDisplay",
     "check_gradients",
+    "config_context",
+    "get_config",
     "overfit_small",
+    "set_config",
     "__version__",
 ]

@@ -4,6 +4,7 @@ dtype of its own."""
 import numpy as np
 
 from ..backend import NUMPY
+from ..backend.threads import blas_threads_for, largest_product
 
 __all__ = ["Predictor"]
 
@@ -84,7 +85,8 @@ class Predictor:
         layers = network.layers[start:stop]
         ops = self.ops
         blocks = []
-        with ops.errstate():
+        product = largest_product(network, min(X.shape[0], block_size))
+        with ops.errstate(), blas_threads_for(product):
             for first in range(0, max(X.shape[0], 1), block_size):
                 out = X[first : first + block_size]
                 if ops is not NUMPY:

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..backend.threads import blas_threads_for, largest_product
 from .lbfgs import fit_lbfgs
 from .loop import TrainingData, train
 
@@ -115,6 +116,12 @@ def run(plan, state, rng):
         The finished :class:`~skdeep.train.Trainer` of a stochastic run, or
         the result of :func:`~skdeep.train.fit_lbfgs`.
     """
+    rows = plan.data.X.shape[0] if plan.solver == "lbfgs" else plan.batch_size
+    with blas_threads_for(largest_product(plan.network, rows)):
+        return _run(plan, state, rng)
+
+
+def _run(plan, state, rng):
     network, data = plan.network, plan.data
     if plan.solver == "lbfgs":
         result = fit_lbfgs(

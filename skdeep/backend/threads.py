@@ -1,0 +1,170 @@
+"""The BLAS threads of skdeep's own work: a thread policy.
+
+A matrix product too small to gain from threads runs faster on one: the
+threads' start and join cost more than they save, and when another process
+holds a core, each product waits for the descheduled thread (a small
+network then trains 30-50 times slower). So training and prediction run
+with one BLAS thread when the largest product of one batch is below
+:data:`SMALL_PRODUCT` multiply-adds (measured by
+``benchmarks/bench_threads.py``), and with the threads as they are
+otherwise. The limit is scoped: set for skdeep's work (through
+threadpoolctl) and restored after it; it never raises a limit the user set.
+
+``set_config(blas_threads=...)`` and ``config_context(blas_threads=...)``
+choose: ``'auto'`` (the policy, the default), an int (that many threads for
+skdeep's work, whatever its size) or None (leave the threads alone).
+"""
+
+import contextlib
+import threading
+from numbers import Integral
+
+__all__ = [
+    "SMALL_PRODUCT",
+    "blas_threads_for",
+    "config_context",
+    "get_config",
+    "set_config",
+]
+
+#: int: multiply-adds of a batch's largest matrix product under which one
+#: BLAS thread is used ('auto'). Measured crossover on two cores: a
+#: 20-256-256-2 network with 256-row batches (16.8 million) still trains
+#: faster on one thread; 784-512-256 with 128-row batches (51 million) on two.
+SMALL_PRODUCT = 2**25
+
+# products under this size run on one thread in the BLAS libraries anyway:
+# no limit to set (and none of its cost per call)
+_UNTHREADED = 2**16
+
+_CONFIG = {"blas_threads": "auto"}
+_CONTROLLER = []
+_LOCK = threading.Lock()
+
+
+def _check(blas_threads):
+    if blas_threads is None or blas_threads == "auto":
+        return blas_threads
+    if isinstance(blas_threads, Integral) and not isinstance(blas_threads, bool):
+        if blas_threads >= 1:
+            return int(blas_threads)
+    raise ValueError(
+        "blas_threads must be 'auto', None or an int >= 1;"
+        f" got {blas_threads!r} instead."
+    )
+
+
+def get_config():
+    """Return skdeep's global settings.
+
+    Returns
+    -------
+    config : dict
+        ``{'blas_threads': ...}``: see :func:`set_config`.
+    """
+    return dict(_CONFIG)
+
+
+def set_config(*, blas_threads="auto"):
+    """Set skdeep's global settings.
+
+    Parameters
+    ----------
+    blas_threads : 'auto', int or None, default='auto'
+        BLAS threads of skdeep's training and predictions: ``'auto'``, one
+        thread for networks whose largest matrix product of a batch is
+        small (:data:`SMALL_PRODUCT` multiply-adds), the threads as they
+        are otherwise; an int, that many for every network; None, never
+        change them.
+
+    Examples
+    --------
+    >>> import skdeep
+    >>> skdeep.set_config(blas_threads=None)
+    >>> skdeep.get_config()
+    {'blas_threads': None}
+    >>> skdeep.set_config(blas_threads="auto")
+    """
+    _CONFIG["blas_threads"] = _check(blas_threads)
+
+
+@contextlib.contextmanager
+def config_context(*, blas_threads="auto"):
+    """Set skdeep's global settings inside a ``with`` block.
+
+    Parameters
+    ----------
+    blas_threads : 'auto', int or None, default='auto'
+        See :func:`set_config`.
+
+    Examples
+    --------
+    >>> import skdeep
+    >>> with skdeep.config_context(blas_threads=1):
+    ...     skdeep.get_config()["blas_threads"]
+    1
+    """
+    before = get_config()
+    set_config(blas_threads=blas_threads)
+    try:
+        yield
+    finally:
+        _CONFIG.update(before)
+
+
+def _controller():
+    """threadpoolctl's controller of the loaded BLAS libraries (made once:
+    finding the libraries costs milliseconds), or None without threadpoolctl."""
+    with _LOCK:
+        if not _CONTROLLER:
+            try:
+                from threadpoolctl import ThreadpoolController
+            except ImportError:  # pragma: no cover - scikit-learn needs it
+                _CONTROLLER.append(None)
+            else:
+                _CONTROLLER.append(ThreadpoolController().select(user_api="blas"))
+        return _CONTROLLER[0]
+
+
+def _wanted(product):
+    """The BLAS threads for a batch whose largest product is ``product``
+    multiply-adds, or None to leave them."""
+    setting = _CONFIG["blas_threads"]
+    if setting == "auto":
+        return 1 if _UNTHREADED <= product < SMALL_PRODUCT else None
+    return setting
+
+
+@contextlib.contextmanager
+def blas_threads_for(product):
+    """Run the block with the BLAS threads the policy gives ``product``.
+
+    Parameters
+    ----------
+    product : int
+        Multiply-adds of the largest matrix product of one batch.
+    """
+    threads = _wanted(product)
+    controller = None if threads is None else _controller()
+    libraries = [] if controller is None else controller.lib_controllers
+    before = [lib.get_num_threads() for lib in libraries]
+    auto = _CONFIG["blas_threads"] == "auto"
+    # 'auto' only lowers: a limit the user set stays
+    changed = [
+        (lib, n) for lib, n in zip(libraries, before)
+        if n != threads and not (auto and n is not None and n < threads)
+    ]
+    for lib, _ in changed:  # the libraries' own calls: microseconds
+        lib.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        for lib, n in changed:
+            lib.set_num_threads(n)
+
+
+def largest_product(network, rows):
+    """Multiply-adds of the largest matrix product of ``network`` on a
+    batch of ``rows`` rows."""
+    sizes = [W.size for W, _ in network.weights_and_biases()]
+    return rows * max(sizes, default=0)
