@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..backend import get_backend
-from ..data.arrays import as_dtype
+from ..data.arrays import as_dtype, plain_rows
 from ..data.rows import FitData
 from ..data.unlabeled import labeled_rows, mark_unlabeled
 from ..data.weights import check_sample_weight
@@ -294,14 +294,17 @@ class MLP(NeuralEstimator):
 
     def _forward(self, X):
         """Validate ``X`` and return the output of the network's link."""
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
+        rows = plain_rows(self, X) if "_network" in self.__dict__ else None
+        if rows is None:  # scikit-learn's validation, its errors and warnings
+            check_is_fitted(self)
+            rows = validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32),
+                reset=False,
+            )
+        X = rows
         return self._predict_output(as_dtype(X, self._network.dtype), link=True)
 
     def __sklearn_tags__(self):
