@@ -30,12 +30,15 @@ WORKLOADS = {
 }
 ALPHA = 1e-4  # the estimators' default L2 penalty, reproduced in torch
 
-# skdeep variants: library name -> (skdeep.backend.NUMPY.fused, device)
+# skdeep variants: library name -> (skdeep.backend.NUMPY.fused, device,
+# skdeep.set_config(compiled_epoch=...))
 SKDEEP = {
-    "skdeep": ("auto", None),  # the default path
-    "skdeep-numpy": (False, None),  # NumPy backend, pure-NumPy optimizer step
-    "skdeep-compiled": (True, None),  # NumPy backend, numba-compiled step
-    "skdeep-torch": ("auto", "cpu"),  # torch backend on the CPU
+    "skdeep": ("auto", None, "auto"),  # the default path
+    # NumPy backend, pure-NumPy optimizer step, batches in Python
+    "skdeep-numpy": (False, None, False),
+    # NumPy backend, numba-compiled optimizer step and epoch where they apply
+    "skdeep-compiled": (True, None, True),
+    "skdeep-torch": ("auto", "cpu", "auto"),  # torch backend on the CPU
 }
 
 
@@ -91,17 +94,20 @@ def estimator_params(spec, max_iter):
 
 def classifier(library, device=None, **params):
     """An unfitted ``MLPClassifier`` of ``library`` (``"sklearn"`` or a key
-    of :data:`SKDEEP`). For skdeep this sets ``NUMPY.fused`` for the whole
-    process; ``device`` overrides the variant's device."""
+    of :data:`SKDEEP`). For skdeep this sets ``NUMPY.fused`` and the
+    compiled epoch for the whole process; ``device`` overrides the
+    variant's device."""
     if library == "sklearn":
         from sklearn.neural_network import MLPClassifier
 
         return MLPClassifier(**params)
+    import skdeep
     from skdeep import MLPClassifier
     from skdeep.backend import NUMPY
 
-    fused, default_device = SKDEEP[library]
+    fused, default_device, compiled_epoch = SKDEEP[library]
     NUMPY.fused = fused
+    skdeep.set_config(compiled_epoch=compiled_epoch)
     return MLPClassifier(**params, device=device or default_device)
 
 

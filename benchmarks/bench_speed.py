@@ -10,10 +10,14 @@ first layer), timed with NumPy on the same shapes and dtype.
 
 Libraries
 ---------
-skdeep-numpy     skdeep, NumPy backend, pure-NumPy optimizer step
-skdeep-compiled  skdeep, NumPy backend, numba-compiled optimizer step
+skdeep-numpy     skdeep, NumPy backend, pure-NumPy optimizer step, batches
+                 run one by one in Python
+skdeep-compiled  skdeep, NumPy backend, numba-compiled optimizer step, and
+                 the compiled epoch where it applies (W1, W3)
 skdeep-torch     skdeep, torch backend on the CPU (``device='cpu'``)
-skdeep           skdeep's default path (compiled step when numba is there)
+skdeep           skdeep's default path (with numba: the compiled step from
+                 100,000 parameters, the compiled epoch for runs of 2,000
+                 batches or more)
 sklearn          scikit-learn's MLPClassifier
 torch            a hand-written PyTorch loop with its fused Adam
 
@@ -113,7 +117,15 @@ def child_fit(library, spec, data_path, threads):
         if library == "torch":
             torch_fit(tiny, X[:64], y[:64], epochs=1)
         else:
-            classifier(library, **estimator_params(tiny, 1)).fit(X[:64], y[:64])
+            import skdeep
+
+            warm = classifier(library, **estimator_params(tiny, 1))
+            if skdeep.get_config()["compiled_epoch"] == "auto":
+                # load the compiled epoch if numba is there (W1's subject)
+                with skdeep.config_context(compiled_epoch=True):
+                    warm.fit(X[:64], y[:64])
+            else:
+                warm.fit(X[:64], y[:64])
             model = classifier(library, **params)
         peak_rss_reset()
         base = rss_kib("VmRSS")

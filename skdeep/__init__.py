@@ -1,7 +1,7 @@
 """skdeep: deep feedforward neural-network estimators for scikit-learn."""
 
 from . import _legacy, onnx
-from .backend.threads import config_context, get_config, set_config
+from .backend.config import config_context, get_config, set_config
 from .display import TrainingHistoryDisplay
 from .estimators import (
     Autoencoder,

@@ -10,22 +10,18 @@ with one BLAS thread when the largest product of one batch is below
 otherwise. The limit is scoped: set for skdeep's work (through
 threadpoolctl) and restored after it; it never raises a limit the user set.
 
-``set_config(blas_threads=...)`` and ``config_context(blas_threads=...)``
-choose: ``'auto'`` (the policy, the default), an int (that many threads for
-skdeep's work, whatever its size) or None (leave the threads alone).
+``skdeep.set_config(blas_threads=...)`` chooses: ``'auto'`` (the policy,
+the default), an int (that many threads for skdeep's work, whatever its
+size) or None (leave the threads alone).
 """
 
 import contextlib
+import math
 import threading
-from numbers import Integral
 
-__all__ = [
-    "SMALL_PRODUCT",
-    "blas_threads_for",
-    "config_context",
-    "get_config",
-    "set_config",
-]
+from .config import _CONFIG
+
+__all__ = ["SMALL_PRODUCT", "blas_threads_for", "largest_product"]
 
 #: int: multiply-adds of a batch's largest matrix product under which one
 #: BLAS thread is used ('auto'). Measured crossover on two cores: a
@@ -37,79 +33,8 @@ SMALL_PRODUCT = 2**25
 # no limit to set (and none of its cost per call)
 _UNTHREADED = 2**16
 
-_CONFIG = {"blas_threads": "auto"}
 _CONTROLLER = []
 _LOCK = threading.Lock()
-
-
-def _check(blas_threads):
-    if blas_threads is None or blas_threads == "auto":
-        return blas_threads
-    if isinstance(blas_threads, Integral) and not isinstance(blas_threads, bool):
-        if blas_threads >= 1:
-            return int(blas_threads)
-    raise ValueError(
-        "blas_threads must be 'auto', None or an int >= 1;"
-        f" got {blas_threads!r} instead."
-    )
-
-
-def get_config():
-    """Return skdeep's global settings.
-
-    Returns
-    -------
-    config : dict
-        ``{'blas_threads': ...}``: see :func:`set_config`.
-    """
-    return dict(_CONFIG)
-
-
-def set_config(*, blas_threads="auto"):
-    """Set skdeep's global settings.
-
-    Parameters
-    ----------
-    blas_threads : 'auto', int or None, default='auto'
-        BLAS threads of skdeep's training and predictions: ``'auto'``, one
-        thread for networks whose largest matrix product of a batch is
-        small (:data:`SMALL_PRODUCT` multiply-adds), the threads as they
-        are otherwise; an int, that many for every network; None, never
-        change them.
-
-    Examples
-    --------
-    >>> import skdeep
-    >>> skdeep.set_config(blas_threads=None)
-    >>> skdeep.get_config()
-    {'blas_threads': None}
-    >>> skdeep.set_config(blas_threads="auto")
-    """
-    _CONFIG["blas_threads"] = _check(blas_threads)
-
-
-@contextlib.contextmanager
-def config_context(*, blas_threads="auto"):
-    """Set skdeep's global settings inside a ``with`` block.
-
-    Parameters
-    ----------
-    blas_threads : 'auto', int or None, default='auto'
-        See :func:`set_config`.
-
-    Examples
-    --------
-    >>> import skdeep
-    >>> with skdeep.config_context(blas_threads=1):
-    ...     skdeep.get_config()["blas_threads"]
-    1
-    """
-    before = get_config()
-    set_config(blas_threads=blas_threads)
-    try:
-        yield
-    finally:
-        _CONFIG.update(before)
 
 
 def _controller():
@@ -166,5 +91,5 @@ def blas_threads_for(product):
 def largest_product(network, rows):
     """Multiply-adds of the largest matrix product of ``network`` on a
     batch of ``rows`` rows."""
-    sizes = [W.size for W, _ in network.weights_and_biases()]
+    sizes = [math.prod(W.shape) for W, _ in network.weights_and_biases()]
     return rows * max(sizes, default=0)

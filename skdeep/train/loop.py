@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from .compiled import compiled_epoch, optimizer_arguments
+
 __all__ = ["Trainer", "TrainingData", "Validation", "train"]
 
 
@@ -223,6 +225,7 @@ class Trainer:
         )
         self._notify("on_train_begin")
         data = self._on_backend(data)
+        self._program = compiled_epoch(self, data, max_epochs)
         try:
             # overflow on the way to divergence is detected and reported
             with self.ops.errstate(), _DeferredInterrupt(self):
@@ -297,6 +300,8 @@ class Trainer:
         ops, lazy, host_weight = self.ops, self.ops.lazy, self._host_weight
         n = X.shape[0]
         order = self.rng.permutation(n) if self.shuffle else None
+        if self._program is not None:
+            return self._run_compiled(X, y, sample_weight, order)
         index = None if order is None else ops.index(order)
         total, counted = 0.0, 0
         for start, stop in self.batch_bounds(n):
@@ -323,6 +328,27 @@ class Trainer:
         if not math.isfinite(total) or not ops.all_finite(self.net.params):
             return self._diverge()
         # scikit-learn's epoch loss: batch losses weighted by their rows
+        return total / counted if counted else 0.0
+
+    def _run_compiled(self, X, y, sample_weight, order):
+        """:meth:`_run_batches` in compiled code (see
+        :mod:`skdeep.train.compiled`); Ctrl-C stops after a few batches."""
+        net, optimizer = self.net, self.optimizer
+        total, counted, status, t = self._program.run(
+            X, y, sample_weight, self._host_weight, order,
+            self.batch_bounds(X.shape[0]), net.params, net.grads, net.n_decay,
+            self.alpha, optimizer_arguments(optimizer),
+            between=lambda: self.interrupted,
+        )
+        if hasattr(optimizer, "t"):
+            optimizer.t = t
+        if status == "diverged":
+            return self._diverge()
+        if status == "stopped":
+            self.stop = True
+            return None
+        if not math.isfinite(total) or not self.ops.all_finite(net.params):
+            return self._diverge()
         return total / counted if counted else 0.0
 
     def _validate(self, validation):

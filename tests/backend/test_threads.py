@@ -55,7 +55,7 @@ def test_settings_choose_the_threads(two_threads):
         assert blas_threads() == 2
     with skdeep.config_context(blas_threads=1), blas_threads_for(10**9):
         assert blas_threads() == 1
-    assert skdeep.get_config() == {"blas_threads": "auto"}
+    assert skdeep.get_config()["blas_threads"] == "auto"
     assert blas_threads() == 2
 
 
@@ -63,7 +63,7 @@ def test_settings_choose_the_threads(two_threads):
 def test_bad_settings_are_refused(bad):
     with pytest.raises(ValueError, match="blas_threads must be 'auto'"):
         skdeep.set_config(blas_threads=bad)
-    assert skdeep.get_config() == {"blas_threads": "auto"}
+    assert skdeep.get_config()["blas_threads"] == "auto"
 
 
 def test_a_small_networks_fit_and_predict_run_on_one_thread(two_threads, monkeypatch):
