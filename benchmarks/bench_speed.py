@@ -32,6 +32,13 @@ W2  make_classification(60000, 784, n_informative=100, n_classes=10), float32;
 W3  make_classification(200000, 20, n_classes=2), float32; 20-64-64-2 relu,
     Adam, batch 256, 3 epochs.
 P   predict_proba throughput on W2's data with a W2-shaped network.
+T   the tabular estimators' fit time per 1,000 rows at their defaults
+    (TabularMLPClassifier on make_classification(20000, 20)), beside
+    HistGradientBoostingClassifier's.
+
+``--threads 1`` gives the one-thread column; ``--busy`` runs everything
+while another process keeps one core busy (a Python loop), the machine a
+small network meets on a shared computer.
 
 In W2 and W3 each child first runs a tiny fit of the library, untimed, so
 that one-time costs (W1's subject) stay out of the training times; P times
@@ -42,6 +49,8 @@ Usage::
     python benchmarks/bench_speed.py                 # everything, 3 repeats
     python benchmarks/bench_speed.py --workloads W3 --repeats 5
     python benchmarks/bench_speed.py --quick --repeats 1   # a smoke run
+    python benchmarks/bench_speed.py --workloads W1 W3 --busy
+    python benchmarks/bench_speed.py --workloads T --threads 1
 """
 
 import argparse
@@ -259,7 +268,65 @@ def child_roofline(spec, threads, repeats=3):
     return dict(seconds=statistics.median(times))
 
 
+def child_tabular(library, threads, n_samples):
+    """Fit the tabular workload once; return seconds per 1,000 rows."""
+    from sklearn.datasets import make_classification
+    from threadpoolctl import threadpool_limits
+
+    X, y = make_classification(n_samples, 20, n_informative=10, random_state=0)
+    if library == "hgb":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        model = HistGradientBoostingClassifier(random_state=0)
+    else:
+        import skdeep
+
+        model = skdeep.TabularMLPClassifier(random_state=0, progress_bar=False)
+    with threadpool_limits(threads), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        model.fit(X, y)
+        seconds = time.perf_counter() - start
+    return dict(per_1000=seconds / (n_samples / 1000), seconds=seconds)
+
+
+def run_tabular(repeats, threads, quick):
+    n_samples = 2000 if quick else 20000
+    runs = {lib: [] for lib in ("skdeep-tabular", "hgb")}
+    for _ in range(repeats):
+        for lib in runs:
+            runs[lib].append(run_child(kind="tabular", library=lib,
+                                       threads=threads, n_samples=n_samples))
+    print(f"\nT: make_classification({n_samples}, 20), defaults; fit time")
+    print(f"  {'library':16} {'fit s':>8} {'s / 1k rows':>11} {'/ hgb':>7}")
+    hgb = median_of(runs["hgb"], "seconds")
+    for lib, r in runs.items():
+        seconds = median_of(r, "seconds")
+        print(f"  {lib:16} {seconds:8.2f} {median_of(r, 'per_1000'):11.3f}"
+              f" {ratio(seconds, hgb):>7}")
+
+
+class busy_core:
+    """A child process spinning on one core while the block runs."""
+
+    def __init__(self, busy):
+        self.busy, self.child = busy, None
+
+    def __enter__(self):
+        if self.busy:
+            self.child = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.child is not None:
+            self.child.kill()
+            self.child.wait()
+        return False
+
+
 CHILDREN = {
+    "tabular": child_tabular,
     "fit": child_fit,
     "digits": child_digits,
     "prime": child_prime,
@@ -413,7 +480,12 @@ def main():
         "--workloads",
         nargs="+",
         default=["W1", "W2", "W3", "P"],
-        choices=["W1", "W2", "W3", "P"],
+        choices=["W1", "W2", "W3", "P", "T"],
+    )
+    parser.add_argument(
+        "--busy",
+        action="store_true",
+        help="keep one core busy with another process during the timings",
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
@@ -437,13 +509,18 @@ def main():
     print(
         f"threads: {args.threads}, repeats: {args.repeats}"
         f"{', quick' if args.quick else ''}, libraries: {', '.join(libs)}"
+        f"{', busy: one core held by another process' if args.busy else ''}"
     )
     if {"skdeep", "skdeep-compiled"} & set(libs):
         run_child(kind="prime")  # later children load the compiled steps
     sys.stdout.flush()
-    with tempfile.TemporaryDirectory(prefix="skdeep-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="skdeep-bench-") as tmp, busy_core(
+        args.busy
+    ):
         for name in args.workloads:
-            if name == "W1":
+            if name == "T":
+                run_tabular(args.repeats, args.threads, args.quick)
+            elif name == "W1":
                 run_digits(libs, args.repeats, args.threads)
             elif name in ("W2", "W3"):
                 spec = workload(name, args.quick)

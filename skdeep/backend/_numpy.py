@@ -21,6 +21,16 @@ _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
+def _one_plus_exp_minus(X):
+    """``1 + exp(-X)`` (a new array; infinite where ``exp`` overflows, which
+    makes the sigmoid 0 and SiLU -0, their limits)."""
+    out = np.negative(X)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1
+    return out
+
+
 class NumpyBackend:
     """Operations on NumPy arrays (and SciPy sparse inputs).
 
@@ -210,8 +220,8 @@ class NumpyBackend:
             return np.where(X > 0, X, np.expm1(np.minimum(X, 0)))
         if name == "gelu":
             return X * (0.5 * (1 + erf(X * _SQRT_HALF)))
-        if name == "silu":
-            return X * expit(X)
+        if name == "silu":  # x / (1 + exp(-x)): NumPy's vectorized exp
+            return np.divide(X, _one_plus_exp_minus(X), out=out)
         raise ValueError(f"unknown activation {name!r}")
 
     def activation_grad(self, name, X, Y, dLdy, slope=0.01):
@@ -235,9 +245,13 @@ class NumpyBackend:
         elif name == "gelu":
             cdf = 0.5 * (1 + erf(X * _SQRT_HALF))
             dLdy *= cdf + X * np.exp(-0.5 * X * X) * _INV_SQRT_2PI
-        elif name == "silu":
-            s = expit(X)
-            dLdy *= s * (1 + X * (1 - s))
+        elif name == "silu":  # g' = s + g (1 - s), s the sigmoid
+            s = _one_plus_exp_minus(X)
+            np.reciprocal(s, out=s)
+            slope = np.subtract(1, s)
+            slope *= Y
+            slope += s
+            dLdy *= slope
         else:
             raise ValueError(f"unknown activation {name!r}")
         return dLdy
