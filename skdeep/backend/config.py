@@ -47,12 +47,12 @@ def set_config(*, blas_threads=_UNSET, compiled_epoch=_UNSET):
     blas_threads : 'auto', int or None, default='auto'
         BLAS threads of skdeep's training and predictions: ``'auto'``, one
         thread for networks whose largest matrix product of a batch is
-        small (:data:`skdeep.backend.threads.SMALL_PRODUCT` multiply-adds),
+        small (under 2**25 multiply-adds),
         the threads as they are otherwise; an int, that many for every
         network; None, never change them.
     compiled_epoch : 'auto', bool, default='auto'
         Train small dense networks with the compiled epoch (``pip install
-        "scikit-deep[fast]"``; :mod:`skdeep.train.compiled`): ``'auto'``
+        "scikit-deep[fast]"``; see the benchmarks page): ``'auto'``
         where it is faster, True wherever it applies, False never.
 
     Examples
