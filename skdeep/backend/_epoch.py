@@ -272,8 +272,10 @@ class EpochProgram:
             ``('adam', m, v, (beta_1, beta_2, lr, epsilon), t)`` or
             ``('sgd', velocity, (lr, momentum, nesterov))``.
         chunk : int, default=64
-            Batches per compiled call; ``between()`` runs after each and
-            returns True to stop.
+            Batches per compiled call.
+        between : callable or None, default=None
+            Called after each compiled call; True stops the epoch there
+            (Ctrl-C).
 
         Returns
         -------
