@@ -58,6 +58,26 @@ def test_same_predictions_as_the_validated_path(fitted, n_rows):
     np.testing.assert_allclose(clf.predict_proba(fortran), clf.predict_proba(rows))
 
 
+def test_plain_rows_skip_the_validation_and_others_take_it(fitted, monkeypatch):
+    from skdeep.estimators import _mlp
+
+    clf, _, X = fitted
+    calls = []
+    validate = _mlp.validate_data
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(_mlp, "validate_data", counting)
+    clf.predict_proba(X[:3])
+    clf.predict(X[:1].astype(np.float32))
+    assert calls == []
+    clf.predict_proba(X[:3].tolist())
+    clf.predict_proba(np.asfortranarray(X[:3]).astype(int))
+    assert calls == [1, 1]
+
+
 def test_errors_and_warnings_are_scikit_learns(fitted):
     clf, _, X = fitted
     with pytest.raises(ValueError, match="X has 4 features, but MLPClassifier is"):

@@ -72,14 +72,11 @@ def blas_threads_for(product):
     threads = _wanted(product)
     controller = None if threads is None else _controller()
     libraries = [] if controller is None else controller.lib_controllers
-    before = [lib.get_num_threads() for lib in libraries]
-    auto = _CONFIG["blas_threads"] == "auto"
-    # 'auto' only lowers: a limit the user set stays
-    changed = [
-        (lib, n) for lib, n in zip(libraries, before)
-        if n != threads and not (auto and n is not None and n < threads)
-    ]
-    for lib, _ in changed:  # the libraries' own calls: microseconds
+    # the libraries' own calls: microseconds ('auto' asks for one thread,
+    # so it never raises a limit the user set)
+    changed = [(lib, lib.get_num_threads()) for lib in libraries]
+    changed = [(lib, n) for lib, n in changed if n is not None and n != threads]
+    for lib, _ in changed:
         lib.set_num_threads(threads)
     try:
         yield

@@ -304,8 +304,7 @@ class MLP(NeuralEstimator):
                 dtype=(np.float64, np.float32),
                 reset=False,
             )
-        X = rows
-        return self._predict_output(as_dtype(X, self._network.dtype), link=True)
+        return self._predict_output(as_dtype(rows, self._network.dtype), link=True)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -52,16 +52,20 @@ def compiled_epoch(trainer, data, max_epochs):
     program : EpochProgram or None
     """
     setting = _CONFIG["compiled_epoch"]
-    if setting is False or not _applies(trainer, data):
+    if setting is False:
+        return None
+    activations = _hidden_activations(trainer.net.layers)
+    if activations is None or not _applies(trainer, data):
         return None
     if setting == "auto" and not _pays(trainer, data, max_epochs):
         return None
     if _epoch.load() is None:  # numba missing
         return None
-    return _bind(trainer)
+    return _bind(trainer, activations)
 
 
 def _applies(trainer, data):
+    """Whether the loss, optimizer, policies and data suit the kernel."""
     net, loss = trainer.net, trainer.loss
     X, y = data.X, data.y
     return (
@@ -70,7 +74,6 @@ def _applies(trainer, data):
         and type(loss) in _LOSSES
         and not loss.label_smoothing
         and type(trainer.optimizer) in (Adam, SGD)
-        and _hidden_activations(net.layers) is not None
         and isinstance(X, np.ndarray)
         and X.dtype == net.dtype
         and X.flags.c_contiguous
@@ -87,33 +90,41 @@ def _pays(trainer, data, max_epochs):
     return batches >= MIN_BATCHES
 
 
+def _plain_dense(layer):
+    return (
+        type(layer) is Dense
+        and layer.use_bias
+        and not getattr(layer, "accumulate_grad", False)
+    )
+
+
 def _hidden_activations(layers):
     """The activation after each hidden Dense layer, or None when the
     layers are not Dense (with bias) and supported activations in turn."""
     activations = []
     expect_dense = True
     for layer in layers:
-        if expect_dense:
-            if type(layer) is not Dense or not layer.use_bias:
+        if type(layer) is Dense:
+            if not _plain_dense(layer):
                 return None
-            if getattr(layer, "accumulate_grad", False):
-                return None
+            if not expect_dense:  # two dense layers in a row: identity
+                activations.append("identity")
             expect_dense = False
-        elif type(layer) is Dense:  # two dense layers in a row: identity
-            activations.append("identity")
-            if not layer.use_bias or getattr(layer, "accumulate_grad", False):
-                return None
-        elif isinstance(layer, Activation) and layer.name in _epoch.ACTIVATIONS:
+        elif (
+            not expect_dense
+            and isinstance(layer, Activation)
+            and layer.name in _epoch.ACTIVATIONS
+        ):
             activations.append(layer.name)
             expect_dense = True
         else:
             return None
-    if expect_dense or not layers:  # a network must end with a dense layer
+    if expect_dense:  # no layers, or no dense layer last
         return None
     return activations
 
 
-def _bind(trainer):
+def _bind(trainer, activations):
     net = trainer.net
     net._ensure_grads()
     dense = [layer for layer in net.layers if type(layer) is Dense]
@@ -126,7 +137,7 @@ def _bind(trainer):
         [layer.params["b"] for layer in dense],
         [layer.grads["W"] for layer in dense],
         [layer.grads["b"] for layer in dense],
-        _hidden_activations(net.layers),
+        activations,
         loss.link,
         scale,
     )

@@ -137,6 +137,27 @@ def test_label_smoothing_and_sparse_input_train_in_python(runs):
     assert not runs
 
 
+def test_which_layer_sequences_it_takes():
+    from skdeep.nn.layers import Dense, Dropout, LeakyReLU, ReLU, Tanh
+
+    assert compiled._hidden_activations([Dense(3, 4), ReLU(), Dense(4, 2)]) == [
+        "relu"
+    ]
+    assert compiled._hidden_activations(
+        [Dense(3, 4), Dense(4, 4), Tanh(), Dense(4, 1)]
+    ) == ["identity", "tanh"]
+    for layers in (
+        [],
+        [ReLU(), Dense(3, 2)],
+        [Dense(3, 4), ReLU()],
+        [Dense(3, 4), ReLU(), ReLU(), Dense(4, 2)],
+        [Dense(3, 4), LeakyReLU(), Dense(4, 2)],
+        [Dense(3, 4), ReLU(), Dropout(0.1), Dense(4, 2)],
+        [Dense(3, 4, use_bias=False), ReLU(), Dense(4, 2)],
+    ):
+        assert compiled._hidden_activations(layers) is None
+
+
 def test_auto_loads_it_for_long_runs_only(runs, monkeypatch):
     X, y = data()
     make = lambda: MLPRegressor(hidden_layer_sizes=(5,), batch_size=30, max_iter=3)  # noqa: E731
