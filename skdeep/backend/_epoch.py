@@ -113,16 +113,20 @@ def _loss_and_gradient(Z, Y, rows_index, weights, rows, link):
             top = Z[i, 0]
             for j in range(1, m):
                 top = max(top, Z[i, j])
-            norm = zero
-            for j in range(m):
-                norm += np.exp(Z[i, j] - top)
-            log_norm = np.log(norm)
+            # one exp per entry: -sum y (s - log norm) with s = z - top is
+            # log norm * sum y - sum y s
+            norm = target_sum = target_dot = zero
             for j in range(m):
                 shifted = Z[i, j] - top
                 y = Y[r, j]
-                if y != zero:
-                    value -= y * (shifted - log_norm)
-                Z[i, j] = (np.exp(shifted) / norm - y) * w
+                target_sum += y
+                target_dot += y * shifted
+                e = np.exp(shifted)
+                norm += e
+                Z[i, j] = e
+            value = np.log(norm) * target_sum - target_dot
+            for j in range(m):
+                Z[i, j] = (Z[i, j] / norm - Y[r, j]) * w
         elif link == 1:  # logistic and binary cross-entropy
             for j in range(m):
                 z, y = Z[i, j], Y[r, j]
