@@ -12,7 +12,8 @@ import numpy as np
 import scipy.sparse
 from scipy.special import erf, expit, logsumexp, xlogy
 
-from . import _fused
+from . import _elementwise, _fused
+from ._composite import CompositeOps
 
 __all__ = ["NumpyBackend", "NUMPY"]
 
@@ -31,7 +32,7 @@ def _one_plus_exp_minus(X):
     return out
 
 
-class NumpyBackend:
+class NumpyBackend(CompositeOps):
     """Operations on NumPy arrays (and SciPy sparse inputs).
 
     Every method of the seam is documented in :mod:`skdeep.backend`. Scalars
@@ -41,7 +42,8 @@ class NumpyBackend:
     Parameters
     ----------
     fused : {"auto", True, False}, default="auto"
-        Use the compiled one-pass optimizer steps: when available and large
+        Use the compiled one-pass optimizer steps and element-wise kernels
+        (:mod:`~skdeep.backend._elementwise`): when available and large
         enough ("auto"), whenever available (True), never (False).
     """
 
@@ -255,6 +257,46 @@ class NumpyBackend:
         else:
             raise ValueError(f"unknown activation {name!r}")
         return dLdy
+
+    # ---- layers of element-wise passes -----------------------------------
+    def _elementwise(self, X):
+        """Whether to take the one-pass kernels for the array ``X``."""
+        if self.fused is False or not isinstance(X, np.ndarray):
+            return False
+        if self.fused == "auto" and X.size < _elementwise.MIN_SIZE:
+            return False
+        return _elementwise.usable(X)
+
+    def parametric_activation(self, base, X, alpha):
+        if base == "silu" and self._elementwise(X):
+            out, G, S = _elementwise.silu_blend(X, alpha)
+            return out, (X, G, S)
+        return super().parametric_activation(base, X, alpha)
+
+    parametric_activation.__doc__ = CompositeOps.parametric_activation.__doc__
+
+    def parametric_activation_grad(
+        self, base, cache, alpha, dLdy, grad_alpha, input_grad=True
+    ):
+        if len(cache) == 3:  # the kernel's forward: its backward too
+            return _elementwise.silu_blend_grad(
+                *cache, alpha, dLdy, grad_alpha, input_grad
+            )
+        return super().parametric_activation_grad(
+            base, cache, alpha, dLdy, grad_alpha, input_grad
+        )
+
+    parametric_activation_grad.__doc__ = (
+        CompositeOps.parametric_activation_grad.__doc__
+    )
+
+    def dropout(self, rng, X, p):
+        if not self._elementwise(X):
+            return super().dropout(rng, X, p)
+        mask = rng.random(X.shape, dtype=X.dtype)
+        return _elementwise.dropout(X, mask, p), mask
+
+    dropout.__doc__ = CompositeOps.dropout.__doc__
 
     # ---- losses -----------------------------------------------------------
     def link(self, name, Z):

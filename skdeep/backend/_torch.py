@@ -21,6 +21,7 @@ import scipy.sparse
 import torch
 import torch.nn.functional as F
 
+from ._composite import CompositeOps
 from ._torch_steps import TorchOptimizerSteps
 
 __all__ = ["TorchBackend", "get_torch_backend"]
@@ -83,7 +84,7 @@ def _numpy_dtype(dtype):
     return None if dtype is None else np.dtype(dtype)
 
 
-class TorchBackend(TorchOptimizerSteps):
+class TorchBackend(CompositeOps, TorchOptimizerSteps):
     """Operations on torch tensors on one device.
 
     Parameters

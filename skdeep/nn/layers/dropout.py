@@ -32,10 +32,10 @@ class Dropout(Layer):
         if not training:
             return X
         mask = getattr(self, "_cache", None)
-        if not (self.frozen and mask is not None and mask.shape == X.shape):
-            mask = self.ops.dropout_mask(self.rng, X.shape, self.p, X.dtype)
-        self._cache = mask
-        return X * mask
+        if self.frozen and mask is not None and mask.shape == X.shape:
+            return X * mask
+        out, self._cache = self.ops.dropout(self.rng, X, self.p)
+        return out
 
     def backward(self, dLdy):
         return dLdy * self._cache

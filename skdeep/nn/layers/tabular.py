@@ -61,7 +61,7 @@ class ParametricActivation(Layer):
     base : str, default="silu"
         The activation ``g``: a key of ``ACTIVATIONS`` other than
         ``"identity"`` (with its default options, e.g. slope 0.01 for
-        ``"leaky_relu"``), computed by ``ops.activation``.
+        ``"leaky_relu"``), computed by ``ops.parametric_activation``.
     """
 
     fresh_output = True
@@ -81,26 +81,23 @@ class ParametricActivation(Layer):
         self.params["alpha"][...] = 1
 
     def forward(self, X, training=False):
-        G = self.ops.activation(self.base, X)  # a new array: X is kept
-        out = G - X
-        out *= self.params["alpha"]
-        out += X
+        out, cache = self.ops.parametric_activation(
+            self.base, X, self.params["alpha"]
+        )
         if training:
-            self._cache = (X, G)
+            self._cache = cache
         return out
 
     def backward(self, dLdy):
-        X, G = self._cache
-        ops = self.ops
-        ops.sum_rows(dLdy * (G - X), out=self.grads["alpha"])
-        if not self.needs_input_grad:
-            return None
         # dy/dx = 1 + alpha * (g'(x) - 1)
-        dG = ops.activation_grad(self.base, X, G, ops.copy(dLdy))
-        dG -= dLdy
-        dG *= self.params["alpha"]
-        dG += dLdy
-        return dG
+        return self.ops.parametric_activation_grad(
+            self.base,
+            self._cache,
+            self.params["alpha"],
+            dLdy,
+            self.grads["alpha"],
+            self.needs_input_grad,
+        )
 
 
 class Columns(Layer):
