@@ -1,6 +1,7 @@
 """TabularMLPClassifier and TabularMLPRegressor."""
 
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep import TabularMLPClassifier, TabularMLPRegressor
 from skdeep.data.split import split_indices
+from skdeep.recipes import tabular as tabular_recipe
 from skdeep.recipes.tabular import epoch_budget
 
 SMALL = dict(hidden_layer_sizes=(32, 32), max_iter=40)
@@ -245,4 +247,31 @@ def test_refit_trains_on_every_row_up_to_the_best_epoch():
     # the schedules follow the selection's budget: the same rates, epoch by epoch
     np.testing.assert_allclose(
         reg.learning_rate_curve_[40:], selection.learning_rate_curve_[:best]
+    )
+
+
+def test_the_selection_stops_when_a_quarter_of_its_budget_brings_nothing(
+    monkeypatch,
+):
+    # overfits at once; 800 training rows in 32-row batches: 25 steps an epoch
+    X, y = make_regression(1000, 40, n_informative=3, noise=100, random_state=0)
+    params = dict(SMALL, batch_size=32, dropout=0.0, random_state=0)
+    stopped = TabularMLPRegressor(**params).fit(X, y)
+    scores = stopped.validation_scores_
+    best = int(np.argmax(scores)) + 1
+    # patience: a quarter of 40 epochs (10) or of 2,000 steps (20 epochs)
+    assert len(scores) == best + 21 < 40
+    assert stopped.n_iter_ == best  # the refit's epochs
+    monkeypatch.setattr(
+        tabular_recipe, "RECIPE", replace(tabular_recipe.RECIPE, patience=None)
+    )
+    whole = TabularMLPRegressor(**params).fit(X, y)
+    assert len(whole.validation_scores_) == 40
+    assert whole.validation_scores_[: len(scores)] == scores
+    # the same best epoch, so the same refit: the stop lost nothing
+    np.testing.assert_array_equal(stopped.predict(X), whole.predict(X))
+    # the refit's schedules span the best epoch's epochs, stopped or not
+    np.testing.assert_array_equal(
+        stopped.learning_rate_curve_, whole.learning_rate_curve_[: len(scores)]
+        + whole.learning_rate_curve_[40:]
     )

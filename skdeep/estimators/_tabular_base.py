@@ -3,6 +3,7 @@ checks of raw tables and targets, the preprocessing fitted on the training
 rows, and the plan of a fit built from the tabular recipe
 (:mod:`skdeep.recipes.tabular`), with the refit on every row."""
 
+import math
 import warnings
 from numbers import Integral, Real
 
@@ -166,10 +167,12 @@ class TabularMLP(NeuralEstimator):
         """Train with the validation rows held out; with ``refit``, train
         again on every row for the best epoch's number of epochs."""
         super()._fit(X, y, sample_weight)
+        # the selection's budget: it may have stopped before its end
+        budget = self.__dict__.pop("_selection_budget", None)
         if not (self.refit and self.validation_fraction > 0):
             return self
         selection = self._train_state
-        self._refit_epochs = (selection.best_epoch or self.n_iter_, self.n_iter_)
+        self._refit_epochs = (selection.best_epoch or self.n_iter_, budget)
         try:
             super()._fit(X, y, sample_weight)
         finally:
@@ -196,10 +199,15 @@ class TabularMLP(NeuralEstimator):
         train_data = self._training_data(X, Y, data.labels, data.sample_weight, rows)
         n_samples = train_data.X.shape[0]
         batch_size = min(self.batch_size, n_samples)
+        max_epochs = self._epochs(refit_epochs, n_samples, batch_size)
+        if refit_epochs is None:
+            self._selection_budget = max_epochs
         callbacks = recipe.policies(
             verbose=bool(self.verbose),
             validating=rows is not None,
             schedules=self.schedules,
+            budget=max_epochs,
+            steps_per_epoch=math.ceil(n_samples / batch_size),
             stop_after=refit_epochs[0] if self._refit_same_schedule() else None,
         )
         return TrainingPlan(
@@ -216,8 +224,8 @@ class TabularMLP(NeuralEstimator):
                 epsilon=self.epsilon,
             ),
             callbacks=callbacks + self._progress_callbacks(),
-            max_epochs=self._epochs(refit_epochs, n_samples, batch_size),
-            fixed_budget=True,  # all the epochs run: that is the recipe
+            max_epochs=max_epochs,
+            fixed_budget=True,  # no convergence test: the budget is the recipe
             batch_size=batch_size,
             alpha=self.alpha,
             backend=backend,

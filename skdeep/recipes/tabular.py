@@ -71,6 +71,13 @@ class TabularRecipe:
         The output layer starts at zero (else He-uniform).
     missing : str, default="indicator"
         The preprocessor's handling of missing values.
+    patience : float or None, default=0.25
+        The selection run (with a validation split) stops once this
+        fraction of its budget -- of its epochs, and of ``budget_steps``
+        optimizer steps, whichever is longer -- has passed without a better
+        validation score (None: the whole budget runs). The schedules span
+        the whole budget either way, so the best epoch is the one the whole
+        run would have chosen unless a better one came later.
     refit_schedule : {"compressed", "same"}, default="compressed"
         How a refit on every row trains for the best epoch's number of
         epochs ``e``: with the schedules over those ``e`` epochs
@@ -85,6 +92,7 @@ class TabularRecipe:
     parametric: bool = True
     zero_output: bool = True
     missing: str = "indicator"
+    patience: float | None = 0.25
     refit_schedule: str = "compressed"
 
 
@@ -102,15 +110,29 @@ def epoch_budget(max_iter, n_samples, batch_size, recipe=None):
     return int(min(256, max(16, round(recipe.budget_steps / steps_per_epoch))))
 
 
-def policies(*, verbose, validating, schedules, stop_after=None, recipe=None):
+def policies(
+    *,
+    verbose,
+    validating,
+    schedules,
+    budget=None,
+    steps_per_epoch=1,
+    stop_after=None,
+    recipe=None,
+):
     """The callbacks of a fit: the per-epoch rows, the best validation
-    epoch kept (no early stop: the budget runs out, or ``stop_after``
-    epochs of it), and with ``schedules`` those of the learning rate,
-    dropout and weight decay over the budget."""
+    epoch kept (with a stop once ``recipe.patience`` of the ``budget``
+    epochs have not bettered it; without validation the budget runs out, or
+    ``stop_after`` epochs of it), and with ``schedules`` those of the
+    learning rate, dropout and weight decay over the budget."""
     recipe = RECIPE if recipe is None else recipe
+    patience = math.inf
+    if validating and budget is not None and recipe.patience is not None:
+        patience = _patience(budget, steps_per_epoch, recipe)
     callbacks = [
         EpochLogger(verbose),
-        EarlyStopping(math.inf, 0.0, restore_best=validating),
+        # a tie with the best is no improvement: the first best epoch is kept
+        EarlyStopping(patience, _TIE, restore_best=validating),
     ]
     if stop_after is not None:
         callbacks.append(StopAfter(stop_after))
@@ -121,6 +143,20 @@ def policies(*, verbose, validating, schedules, stop_after=None, recipe=None):
             WeightDecaySchedule(kind="flat_cos"),
         ]
     return callbacks
+
+
+# an improvement of the validation score below this is a tie
+_TIE = 1e-12
+
+
+def _patience(budget, steps_per_epoch, recipe):
+    """Epochs without a better validation score tolerated: the fraction
+    ``recipe.patience`` of the ``budget`` epochs or of the recipe's budget
+    of steps, whichever is more epochs."""
+    return max(
+        math.ceil(recipe.patience * budget),
+        math.ceil(recipe.patience * recipe.budget_steps / steps_per_epoch),
+    )
 
 
 class StopAfter(Callback):
