@@ -275,3 +275,21 @@ def test_the_selection_stops_when_a_quarter_of_its_budget_brings_nothing(
         stopped.learning_rate_curve_, whole.learning_rate_curve_[: len(scores)]
         + whole.learning_rate_curve_[40:]
     )
+
+
+def test_a_refit_along_the_schedule_follows_the_planned_budget(monkeypatch):
+    X, y = make_regression(1000, 40, n_informative=3, noise=100, random_state=0)
+    monkeypatch.setattr(
+        tabular_recipe,
+        "RECIPE",
+        replace(tabular_recipe.RECIPE, refit_schedule="same"),
+    )
+    reg = TabularMLPRegressor(**SMALL, batch_size=32, dropout=0.0, random_state=0)
+    reg.fit(X, y)
+    selected = len(reg.validation_scores_)
+    assert reg.n_iter_ < selected < 40  # the selection stopped early
+    # the refit's rates: the selection's first epochs, along the 40-epoch budget
+    np.testing.assert_allclose(
+        reg.learning_rate_curve_[selected:],
+        reg.learning_rate_curve_[: reg.n_iter_],
+    )

@@ -33,7 +33,7 @@ The methods, grouped:
   ``ensemble_mean(name, Z)``: of ``k`` members' outputs, the output whose
   link is their mean (of the probabilities, for the classifiers' links);
 * layers of element-wise passes, from the primitives above
-  (:class:`~skdeep.backend._composite.CompositeOps`; the NumPy backend runs
+  (``CompositeOps`` of ``skdeep.backend._composite``; the NumPy backend runs
   them in one-pass compiled kernels with numba): ``parametric_activation``
   and ``parametric_activation_grad``, ``dropout`` (mask and product);
 * randomness, drawn on the host from the estimator's Generator so that a

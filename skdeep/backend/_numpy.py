@@ -43,7 +43,7 @@ class NumpyBackend(CompositeOps):
     ----------
     fused : {"auto", True, False}, default="auto"
         Use the compiled one-pass optimizer steps and element-wise kernels
-        (:mod:`~skdeep.backend._elementwise`): when available and large
+        (``skdeep.backend._elementwise``): when available and large
         enough ("auto"), whenever available (True), never (False).
     """
 

@@ -334,8 +334,11 @@ default='periodic'
         Peak learning rate of Adam.
 
     max_iter : 'auto' or int, default='auto'
-        Number of epochs (all of them run). 'auto': about 2,000 optimizer
-        steps, between 16 and 256 epochs.
+        The budget in epochs, over which the schedules run. 'auto': about
+        2,000 optimizer steps, between 16 and 256 epochs. With a validation
+        split, training stops once a quarter of the budget (of its epochs
+        and of 2,000 steps, whichever is longer) has brought no better
+        validation score; without one, every epoch runs.
 
     schedules : bool, default=True
         Follow the recipe's schedules over the epoch budget: the learning

@@ -31,7 +31,9 @@ class TabularMLPClassifier(ClassifierNet, TabularMLP):
     zero. Training runs a fixed budget of epochs of Adam (lower
     ``beta_2``) with label smoothing, cosine schedules of the learning rate,
     dropout and weight decay, and keeps the epoch that scored best on a
-    validation split. See the user guide's "Neural networks on tables".
+    validation split (stopping once a quarter of the budget has brought no
+    better score), then trains again on every row for that many epochs.
+    See the user guide's "Neural networks on tables".
 
     Parameters
     ----------

@@ -6,7 +6,8 @@ the 0/1 columns | learned embeddings of the category codes) ->
 layer -> a Dense output layer that starts at zero. The training: a fixed
 budget of epochs of Adam, the learning rate warmed up then decayed along a
 cosine, dropout and weight decay decaying to 0 in the second half, the best
-validation epoch kept.
+validation epoch kept (the run stops once a quarter of the budget has not
+bettered it).
 
 The recipe's fixed choices are the fields of :class:`TabularRecipe`; the
 estimators follow :data:`RECIPE` (the ablation benchmark replaces it to
