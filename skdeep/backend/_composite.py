@@ -6,7 +6,38 @@ NumPy backend's one-pass kernels, :mod:`~skdeep.backend._elementwise`)
 overrides them and falls back on these.
 """
 
-__all__ = ["CompositeOps"]
+import math
+
+import numpy as np
+
+__all__ = ["CompositeOps", "dropout_bits"]
+
+# bit generators whose raw draws are 64 random bits (MT19937's are 32)
+_RAW64 = (np.random.PCG64, np.random.PCG64DXSM, np.random.Philox, np.random.SFC64)
+_LEVELS = 1 << 16
+
+
+def dropout_bits(rng, shape, p):
+    """Dropout's draws: uniform 16-bit integers from the Generator ``rng``
+    (four from each 64-bit draw of its bit generator; a third of the time
+    of float32 uniforms) and the threshold at or above which a unit is kept.
+
+    A unit is dropped with probability ``threshold / 2**16``: ``p`` rounded
+    to a multiple of ``2**-16`` (0.15 drops with probability 0.149994).
+
+    Returns
+    -------
+    bits : ndarray of uint16 of shape ``shape``
+    threshold : int
+    """
+    size = math.prod(shape)
+    generator = rng.bit_generator
+    if isinstance(generator, _RAW64):
+        raw = generator.random_raw(-(-size // 4))
+        bits = raw.view(np.uint16)[:size].reshape(shape)
+    else:
+        bits = rng.integers(0, _LEVELS, size=shape, dtype=np.uint16)
+    return bits, min(round(p * _LEVELS), _LEVELS - 1)
 
 
 class CompositeOps:
@@ -55,7 +86,8 @@ class CompositeOps:
         out : array
             ``X * mask``.
         mask : array
-            ``1 / (1 - p)`` where kept, else 0.
+            ``1 / (1 - p)`` where kept, else 0 (kept with probability
+            ``1 - p`` to a multiple of ``2**-16``: :func:`dropout_bits`).
         """
         mask = self.dropout_mask(rng, X.shape, p, X.dtype)
         return X * mask, mask

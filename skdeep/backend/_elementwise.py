@@ -12,7 +12,7 @@ four times faster than a compiled loop's.
 
 * :func:`silu_blend` / :func:`silu_blend_grad`: ``x + alpha (g(x) - x)``
   with ``g`` SiLU, and its gradients (of ``alpha`` and of the input);
-* :func:`dropout`: the inverted-dropout mask from uniform numbers and its
+* :func:`dropout`: the inverted-dropout mask from 16-bit draws and its
   product with the input.
 
 Nothing is imported or compiled when this module is imported; the kernels
@@ -103,29 +103,35 @@ def silu_blend_grad(X, G, S, alpha, dLdy, grad_alpha, input_grad=True):
     return dX if input_grad else None
 
 
-def dropout(X, U, p):
-    """Inverted dropout of ``X`` from the uniform numbers ``U``.
+def dropout(X, bits, threshold, scale):
+    """Inverted dropout of ``X`` from 16-bit draws.
 
     Parameters
     ----------
     X : ndarray
         C-contiguous, float32 or float64.
-    U : ndarray of X's shape and dtype
-        Uniform [0, 1) numbers; overwritten by the mask, ``1 / (1 - p)``
-        where ``U >= p`` and 0 elsewhere.
-    p : float
-        The dropout rate.
+    bits : ndarray of uint16 of X's shape
+        The draws (:func:`~skdeep.backend._composite.dropout_bits`).
+    threshold : int
+        A unit is kept where its draw is at least ``threshold``.
+    scale : float
+        The kept units' factor.
 
     Returns
     -------
-    out : ndarray of X's shape
-        ``X * mask``.
+    out, mask : ndarray of X's shape and dtype
+        ``X * mask``, and the mask: ``scale`` where kept, else 0.
     """
-    out = np.empty_like(X)
+    out, mask = np.empty_like(X), np.empty_like(X)
     _kernel("dropout")(
-        X.reshape(-1), U.reshape(-1), p, 1.0 / (1.0 - p), out.reshape(-1)
+        X.reshape(-1),
+        bits.reshape(-1),
+        threshold,
+        scale,
+        out.reshape(-1),
+        mask.reshape(-1),
     )
-    return out
+    return out, mask
 
 
 def _kernel(name):
@@ -181,10 +187,10 @@ def _silu_blend_grad_kernel(X, G, S, alpha, dY, grad_alpha, dX, input_grad):
                 dx[j] = (dy[j] * slope - dy[j]) * alpha[j] + dy[j]
 
 
-def _dropout_kernel(X, U, p, scale, out):
+def _dropout_kernel(X, bits, threshold, scale, out, mask):
     t = X.dtype.type
-    p, scale, zero = t(p), t(scale), t(0)
+    scale, zero = t(scale), t(0)
     for i in range(X.size):
-        mask = scale if U[i] >= p else zero
-        U[i] = mask
-        out[i] = X[i] * mask
+        m = scale if bits[i] >= threshold else zero
+        mask[i] = m
+        out[i] = X[i] * m

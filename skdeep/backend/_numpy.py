@@ -13,7 +13,7 @@ import scipy.sparse
 from scipy.special import erf, expit, logsumexp, xlogy
 
 from . import _elementwise, _fused
-from ._composite import CompositeOps
+from ._composite import CompositeOps, dropout_bits
 
 __all__ = ["NumpyBackend", "NUMPY"]
 
@@ -195,9 +195,9 @@ class NumpyBackend(CompositeOps):
 
     def dropout_mask(self, rng, shape, p, dtype):
         """Inverted-dropout mask: ``1 / (1 - p)`` with probability
-        ``1 - p``, else 0, drawn from ``rng``."""
-        keep = rng.random(shape, dtype=dtype) >= p
-        return keep * np.dtype(dtype).type(1.0 / (1.0 - p))
+        ``1 - p`` (to a multiple of ``2**-16``), else 0, drawn from ``rng``."""
+        bits, threshold = dropout_bits(rng, shape, p)
+        return (bits >= threshold) * np.dtype(dtype).type(1.0 / (1.0 - p))
 
     def keep_mask(self, rng, shape, p, dtype):
         """Masking-noise mask: 1 with probability ``1 - p``, else 0 (no
@@ -293,8 +293,8 @@ class NumpyBackend(CompositeOps):
     def dropout(self, rng, X, p):
         if not self._elementwise(X):
             return super().dropout(rng, X, p)
-        mask = rng.random(X.shape, dtype=X.dtype)
-        return _elementwise.dropout(X, mask, p), mask
+        bits, threshold = dropout_bits(rng, X.shape, p)
+        return _elementwise.dropout(X, bits, threshold, 1.0 / (1.0 - p))
 
     dropout.__doc__ = CompositeOps.dropout.__doc__
 

@@ -21,7 +21,7 @@ import scipy.sparse
 import torch
 import torch.nn.functional as F
 
-from ._composite import CompositeOps
+from ._composite import CompositeOps, dropout_bits
 from ._torch_steps import TorchOptimizerSteps
 
 __all__ = ["TorchBackend", "get_torch_backend"]
@@ -287,9 +287,9 @@ class TorchBackend(CompositeOps, TorchOptimizerSteps):
         """Inverted-dropout mask: ``1 / (1 - p)`` with probability ``1 - p``,
         else 0; the NumPy backend's mask, drawn from ``rng`` on the host."""
         np_dtype = _numpy_dtype(dtype)
-        keep = rng.random(shape, dtype=np_dtype) >= p
+        bits, threshold = dropout_bits(rng, shape, p)
         scale = float(np_dtype.type(1.0 / (1.0 - p)))  # exact in ``dtype``
-        keep = torch.from_numpy(keep).to(self.device)  # 1 byte an element
+        keep = torch.from_numpy(bits >= threshold).to(self.device)  # 1 byte each
         return keep.to(self._dtype(np_dtype)).mul_(scale)
 
     def keep_mask(self, rng, shape, p, dtype):

@@ -7,6 +7,7 @@ pytest.importorskip("numba")
 
 from skdeep import TabularMLPClassifier, TabularMLPRegressor  # noqa: E402
 from skdeep.backend import NUMPY, _elementwise  # noqa: E402
+from skdeep.backend._composite import dropout_bits  # noqa: E402
 from skdeep.backend._numpy import NumpyBackend  # noqa: E402
 
 # the NumPy passes warn of inf - inf; the kernels do not
@@ -74,6 +75,20 @@ def test_dropout_equals_the_numpy_passes_and_draws(dtype):
     kept = mask != 0
     assert 0.65 < kept.mean() < 0.75
     np.testing.assert_array_equal(mask[kept], dtype(1 / 0.7))
+    np.testing.assert_array_equal(out[kept], X[kept] * mask[kept])
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937])
+@pytest.mark.parametrize("p", [0.0, 0.15, 0.5, 0.9])
+def test_dropout_bits_drop_at_the_rate(bit_generator, p):
+    rng = np.random.Generator(bit_generator(0))
+    bits, threshold = dropout_bits(rng, (400, 301), p)  # an odd count
+    assert bits.shape == (400, 301) and bits.dtype == np.uint16
+    assert abs((bits < threshold).mean() - p) < 0.005
+    assert threshold == round(p * 2**16)  # the rate to a multiple of 2**-16
+    again, _ = dropout_bits(np.random.Generator(bit_generator(0)), (400, 301), p)
+    np.testing.assert_array_equal(bits, again)  # seeded
+    assert len(np.unique(bits[:4, :4])) == 16  # draws are not repeated
 
 
 def test_small_or_strided_arrays_take_the_numpy_passes():

@@ -13,6 +13,8 @@ class Dropout(Layer):
     the backward pass multiplies by the same mask. Prediction is the identity
     (no randomness, no rescaling). With ``frozen = True`` the last mask is
     reused, which makes the network deterministic for gradient checking.
+    The masks come from 16-bit draws (``ops.dropout``): a unit is dropped
+    with probability ``p`` rounded to a multiple of ``2**-16``.
 
     Parameters
     ----------
