@@ -8,15 +8,18 @@ in ``bench_tabular.py``), run in a fresh process with the package imported
 from one of ``--trees`` (folders holding a ``skdeep`` package: this
 checkout, or ``git archive`` of another commit unpacked). The trees
 alternate within each round, so a slower period of a shared machine falls on
-all of them; the report gives each tree's median (and range) over the
-rounds, its epochs (the selection's, then the refit's), its test score and
-the ratio of the first tree's median to the others'.
+all of them. For each split (``--seeds``) the report takes each tree's
+median over the rounds; it gives their mean over the splits (and the range
+of the single fits), the epochs of each split (the selection's, then the
+refit's), the mean test score and the ratio of the others' time to the
+first tree's. The epochs depend on the path of each fit, which a change of
+rounding or of random stream moves: give several splits.
 
 Usage::
 
     python benchmarks/bench_tabular_fit.py                       # this checkout
     git archive 48dd58f | tar -x -C /tmp/before
-    python benchmarks/bench_tabular_fit.py --trees . /tmp/before --rounds 3
+    python benchmarks/bench_tabular_fit.py --trees . /tmp/before --seeds 0 1 2
 """
 
 import argparse
@@ -82,22 +85,24 @@ def fit_in(tree, table, seed):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def report(tables, trees, results):
-    """The table of medians, ranges, epochs, scores and ratios."""
-    print(f"\n{'table':17} {'tree':>5} {'median s':>9} {'range s':>12} "
-          f"{'epochs':>7} {'score':>7} {'ratio':>6}")
+def report(tables, trees, seeds, results):
+    """The table of times, ranges, epochs, scores and ratios."""
+    print(f"\n{'table':17} {'tree':>4} {'mean s':>7} {'range s':>11} "
+          f"{'score':>7} {'ratio':>6}  epochs by split")
     for table in tables:
         first = None
         for i, tree in enumerate(trees):
-            runs = results[table, tree]
-            times = [r["fit_s"] for r in runs]
-            median = statistics.median(times)
-            first = median if first is None else first
-            spread = f"{min(times):.1f}-{max(times):.1f}"
-            print(f"{table:17} {i:>5} {median:9.1f} {spread:>12} "
-                  f"{runs[0]['epochs']:>7} {runs[0]['score']:7.4f} "
-                  f"{median / first:6.2f}")
-    print("\nratio: the tree's median over tree 0's (above 1: tree 0 is faster)")
+            runs = [results[table, tree, seed] for seed in seeds]
+            medians = [statistics.median(r["fit_s"] for r in split) for split in runs]
+            mean = statistics.fmean(medians)
+            first = mean if first is None else first
+            times = [r["fit_s"] for split in runs for r in split]
+            score = statistics.fmean(split[0]["score"] for split in runs)
+            epochs = " ".join(split[0]["epochs"] for split in runs)
+            print(f"{table:17} {i:>4} {mean:7.1f} "
+                  f"{min(times):5.1f}-{max(times):<5.1f} {score:7.4f} "
+                  f"{mean / first:6.2f}  {epochs}")
+    print("\nratio: the tree's mean over tree 0's (above 1: tree 0 is faster)")
 
 
 def main():
@@ -108,7 +113,8 @@ def main():
                         help="source trees, each holding a skdeep package")
     parser.add_argument("--tables", nargs="+", default=TABLES, choices=TABLES)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0, help="the split's seed")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="the splits' seeds")
     args = parser.parse_args()
     if args.child:
         return child(args.child[0], int(args.child[1]))
@@ -117,17 +123,18 @@ def main():
     print("\n".join(machine_lines()))
     for i, tree in enumerate(args.trees):
         print(f"tree {i}: {pathlib.Path(tree).resolve()}")
-    print(f"rounds: {args.rounds}, split seed: {args.seed}, default threads")
+    print(f"rounds: {args.rounds}, split seeds: {args.seeds}, default threads")
     results = {}
     for round_ in range(args.rounds):
         for table in args.tables:
-            for tree in args.trees:
-                record = fit_in(tree, table, args.seed)
-                results.setdefault((table, tree), []).append(record)
-                print(f"round {round_ + 1} {table:17} {record['fit_s']:6.1f} s "
-                      f"epochs {record['epochs']:>6} ({record['package']})",
-                      flush=True)
-    report(args.tables, args.trees, results)
+            for seed in args.seeds:
+                for tree in args.trees:
+                    record = fit_in(tree, table, seed)
+                    results.setdefault((table, tree, seed), []).append(record)
+                    print(f"round {round_ + 1} {table:17} split {seed} "
+                          f"{record['fit_s']:6.1f} s epochs {record['epochs']:>6} "
+                          f"({record['package']})", flush=True)
+    report(args.tables, args.trees, args.seeds, results)
 
 
 if __name__ == "__main__":
