@@ -87,7 +87,7 @@ class CompositeOps:
             ``X * mask``.
         mask : array
             ``1 / (1 - p)`` where kept, else 0 (kept with probability
-            ``1 - p`` to a multiple of ``2**-16``: :func:`dropout_bits`).
+            ``1 - p`` to a multiple of ``2**-16``).
         """
         mask = self.dropout_mask(rng, X.shape, p, X.dtype)
         return X * mask, mask
