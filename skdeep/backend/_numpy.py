@@ -260,8 +260,10 @@ class NumpyBackend(CompositeOps):
 
     # ---- layers of element-wise passes -----------------------------------
     def _elementwise(self, X):
-        """Whether to take the one-pass kernels for the array ``X``."""
-        if self.fused is False or not isinstance(X, np.ndarray):
+        """Whether to take the one-pass kernels for the array ``X``: never,
+        from ``_elementwise.MIN_SIZE`` elements ("auto")
+        or whenever it can (True)."""
+        if self.fused is False:
             return False
         if self.fused == "auto" and X.size < _elementwise.MIN_SIZE:
             return False
@@ -272,8 +274,6 @@ class NumpyBackend(CompositeOps):
             out, G, S = _elementwise.silu_blend(X, alpha)
             return out, (X, G, S)
         return super().parametric_activation(base, X, alpha)
-
-    parametric_activation.__doc__ = CompositeOps.parametric_activation.__doc__
 
     def parametric_activation_grad(
         self, base, cache, alpha, dLdy, grad_alpha, input_grad=True
@@ -286,17 +286,11 @@ class NumpyBackend(CompositeOps):
             base, cache, alpha, dLdy, grad_alpha, input_grad
         )
 
-    parametric_activation_grad.__doc__ = (
-        CompositeOps.parametric_activation_grad.__doc__
-    )
-
     def dropout(self, rng, X, p):
         if not self._elementwise(X):
             return super().dropout(rng, X, p)
         bits, threshold = dropout_bits(rng, X.shape, p)
         return _elementwise.dropout(X, bits, threshold, 1.0 / (1.0 - p))
-
-    dropout.__doc__ = CompositeOps.dropout.__doc__
 
     # ---- losses -----------------------------------------------------------
     def link(self, name, Z):

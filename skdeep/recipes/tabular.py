@@ -123,9 +123,10 @@ def policies(
 ):
     """The callbacks of a fit: the per-epoch rows, the best validation
     epoch kept (with a stop once ``recipe.patience`` of the ``budget``
-    epochs have not bettered it; without validation the budget runs out, or
-    ``stop_after`` epochs of it), and with ``schedules`` those of the
-    learning rate, dropout and weight decay over the budget."""
+    epochs, or of the recipe's steps at ``steps_per_epoch``, has not
+    bettered it; without validation or a budget the epochs run out, or
+    ``stop_after`` of them), and with ``schedules`` those of the learning
+    rate, dropout and weight decay over the budget."""
     recipe = RECIPE if recipe is None else recipe
     patience = math.inf
     if validating and budget is not None and recipe.patience is not None:

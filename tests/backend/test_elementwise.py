@@ -91,10 +91,12 @@ def test_dropout_bits_drop_at_the_rate(bit_generator, p):
     assert len(np.unique(bits[:4, :4])) == 16  # draws are not repeated
 
 
-def test_small_or_strided_arrays_take_the_numpy_passes():
+def test_small_or_strided_arrays_take_the_numpy_passes_by_default():
     X, alpha, _ = _inputs(np.float32, shape=(8, 16))  # under MIN_SIZE
     assert X.size < _elementwise.MIN_SIZE
     assert len(NUMPY.parametric_activation("silu", X, alpha)[1]) == 2
+    # fused=True: the kernels whatever the size
+    assert len(FUSED.parametric_activation("silu", X, alpha)[1]) == 3
     X, alpha, _ = _inputs(np.float32)
     assert len(NUMPY.parametric_activation("silu", X, alpha)[1]) == 3
     strided = np.asfortranarray(X)
